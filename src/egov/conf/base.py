@@ -1,0 +1,133 @@
+"""Settings shared by every environment. Every value that differs per deployment comes from the
+environment through :func:`egov.conf.env.config`; docs/configuration.md lists them."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from egov.conf.env import BASE_DIR, config, database_from_url
+from egov.core.logging import configure_logging
+
+SECRET_KEY_DEFAULT = "dev-insecure-secret-key-change-me"  # noqa: S105 - refused by production.py
+SECRET_KEY = config("SECRET_KEY", SECRET_KEY_DEFAULT, description="Django secret key; required in production.")
+DEBUG = config("DEBUG", False, description="Show debug pages. Never on in production.")
+ALLOWED_HOSTS = config(
+    "ALLOWED_HOSTS", ["127.0.0.1", "localhost"], description="Comma-separated host names served."
+)
+CSRF_TRUSTED_ORIGINS = config(
+    "CSRF_TRUSTED_ORIGINS", [], cast=list, description="Comma-separated origins (scheme://host) for CSRF."
+)
+
+VAR_DIR = BASE_DIR / "var"
+DATABASE_URL = config(
+    "DATABASE_URL",
+    "sqlite:///var/egov.sqlite3",
+    description="sqlite:///relative/path or postgres://user:password@host:port/name[?pool=false].",
+)
+DATABASES = {"default": database_from_url(DATABASE_URL)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "egov.core",
+    "egov.core.audit",
+    "egov.core.calendar",
+    "egov.accounts",
+]
+
+MIDDLEWARE = [
+    "egov.core.middleware.RequestContextMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "egov.urls"
+WSGI_APPLICATION = "egov.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "admin:login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ]
+        },
+    }
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Vietnamese first, English available (developers' guide).
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "src" / "egov" / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+MEDIA_ROOT = config("MEDIA_ROOT", str(BASE_DIR / "var" / "media"), description="Where uploaded files are kept.")
+
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "notifications", "exchange"],
+    }
+}
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Working-day calendar (core/calendar): the sessions of a working day. One working day counts as 8
+# working hours whatever the sessions add up to (spec §1: "1 day = 8 h, e.g. 30 days = 240 h").
+WORKING_SESSIONS = config(
+    "WORKING_SESSIONS",
+    ["07:30-11:30", "13:30-17:00"],
+    cast=list,
+    description="Comma-separated working sessions of a day, HH:MM-HH:MM.",
+)
+CALENDAR_FIRST_YEAR = config("CALENDAR_FIRST_YEAR", 2015, description="First year the calendar precomputes.")
+CALENDAR_LAST_YEAR = config("CALENDAR_LAST_YEAR", 2040, description="Last year the calendar precomputes.")
+
+LOG_LEVEL = config("LOG_LEVEL", "INFO", description="Minimum level of the JSON logs.")
+LOG_FORMAT = config("LOG_FORMAT", "json", description="json (production) or console (development).")
+
+# structlog renders every log line (ours and Django's) as JSON with the request id (core/logging.py).
+LOGGING_CONFIG = None
+configure_logging(level=LOG_LEVEL, fmt=LOG_FORMAT)

@@ -1,0 +1,27 @@
+"""What the current request is (id, client address), for logs and audit events outside the view."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    request_id: str = ""
+    ip_address: str | None = None
+
+
+_current: ContextVar[RequestContext] = ContextVar("egov_request_context", default=RequestContext())
+
+
+def current_request_context() -> RequestContext:
+    return _current.get()
+
+
+def set_request_context(context: RequestContext) -> object:
+    return _current.set(context)
+
+
+def reset_request_context(token: object) -> None:
+    _current.reset(token)  # type: ignore[arg-type]

@@ -1,0 +1,3 @@
+from egov.core.models.base import TimeStampedModel
+
+__all__ = ["TimeStampedModel"]

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from egov.api import api
+from egov.core import views as core_views
+
+admin.site.site_header = _("egov-vn administration")
+admin.site.site_title = _("egov-vn")
+admin.site.index_title = _("Provincial digital government platform")
+
+urlpatterns = [
+    path("", core_views.landing, name="landing"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("han-giai-quyet/", core_views.deadline_calculator, name="deadline-calculator"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "egov.core.views.error_403"
+handler404 = "egov.core.views.error_404"
+handler500 = "egov.core.views.error_500"
