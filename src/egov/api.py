@@ -40,7 +40,9 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
     """Field-level errors in Vietnamese: which parameter, and what is wrong with it."""
     errors = [
         {
-            "field": ".".join(str(part) for part in error.get("loc", ()) if part not in {"query", "body", "path"}),
+            "field": ".".join(
+                str(part) for part in error.get("loc", ()) if part not in {"query", "body", "path"}
+            ),
             "message": _message(error),
         }
         for error in exc.errors

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -68,7 +69,10 @@ class AgencyAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Merge the selected agencies into another agency"))
     def merge_agencies(self, request: HttpRequest, queryset: Any) -> Any:
-        if not user_has_permission(user=request.user, permission=Permission.AGENCY_MANAGE, agency=queryset.first()):
+        user = request.user if isinstance(request.user, User) else None
+        if not all(
+            user_has_permission(user=user, permission=Permission.AGENCY_MANAGE, agency=agency) for agency in queryset
+        ):
             self.message_user(request, _("You may not merge these agencies."), messages.ERROR)
             return None
         form = AgencyMergeForm(request.POST if "apply" in request.POST else None)
@@ -101,7 +105,7 @@ class AgencyAdmin(AuditedAdminMixin, admin.ModelAdmin):
             "agencies": queryset,
             "form": form,
             "opts": self.model._meta,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         }
         return render(request, "admin/accounts/agency/merge.html", context)
 

@@ -6,15 +6,17 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from egov.conf.env import BASE_DIR, config, database_from_url
+from egov.conf.safety import SECRET_KEY_DEFAULT
 from egov.core.logging import configure_logging
 
-SECRET_KEY_DEFAULT = "dev-insecure-secret-key-change-me"  # noqa: S105 - refused by production.py
-SECRET_KEY = config("SECRET_KEY", SECRET_KEY_DEFAULT, description="Django secret key; required in production.")
+SECRET_KEY = config(
+    "SECRET_KEY", SECRET_KEY_DEFAULT, description="Django secret key; required in production."
+)
 DEBUG = config("DEBUG", False, description="Show debug pages. Never on in production.")
 ALLOWED_HOSTS = config(
     "ALLOWED_HOSTS", ["127.0.0.1", "localhost"], description="Comma-separated host names served."
 )
-CSRF_TRUSTED_ORIGINS = config(
+CSRF_TRUSTED_ORIGINS: list[str] = config(
     "CSRF_TRUSTED_ORIGINS", [], cast=list, description="Comma-separated origins (scheme://host) for CSRF."
 )
 
@@ -99,7 +101,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-MEDIA_ROOT = config("MEDIA_ROOT", str(BASE_DIR / "var" / "media"), description="Where uploaded files are kept.")
+MEDIA_ROOT = config(
+    "MEDIA_ROOT", str(BASE_DIR / "var" / "media"), description="Where uploaded files are kept."
+)
 
 TASKS = {
     "default": {

@@ -74,7 +74,7 @@ def config(name: str, default: T, *, description: str, cast: type | None = None)
         return default
     converter = CASTS[cast or type(default)]
     try:
-        return converter(raw)  # type: ignore[no-any-return]
+        return converter(raw)
     except ValueError as error:
         raise ConfigurationError(f"{name}: {error}") from error
 
@@ -121,4 +121,6 @@ def database_from_url(url: str, *, conn_max_age: int = 600) -> dict[str, Any]:
             "CONN_MAX_AGE": 0 if use_pool else conn_max_age,
             "OPTIONS": options,
         }
-    raise ConfigurationError(f"DATABASE_URL: unsupported scheme {parts.scheme!r} (use sqlite:// or postgres://)")
+    raise ConfigurationError(
+        f"DATABASE_URL: unsupported scheme {parts.scheme!r} (use sqlite:// or postgres://)"
+    )

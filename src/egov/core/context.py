@@ -12,7 +12,7 @@ class RequestContext:
     ip_address: str | None = None
 
 
-_current: ContextVar[RequestContext] = ContextVar("egov_request_context", default=RequestContext())
+_current: ContextVar[RequestContext] = ContextVar("egov_request_context", default=RequestContext())  # noqa: B039 - frozen
 
 
 def current_request_context() -> RequestContext:

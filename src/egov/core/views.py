@@ -67,18 +67,26 @@ def deadline_calculator(request: HttpRequest) -> HttpResponse:
 
 
 def _error(request: HttpRequest, status: int, title: Any, message: Any) -> HttpResponse:
-    return render(request, "core/error.html", {"status": status, "title": title, "message": message}, status=status)
+    return render(
+        request, "core/error.html", {"status": status, "title": title, "message": message}, status=status
+    )
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error(
-        request, 403, _("You do not have access to this page"), _("Sign in with an account that has the right role.")
+        request,
+        403,
+        _("You do not have access to this page"),
+        _("Sign in with an account that has the right role."),
     )
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error(
-        request, 404, _("Page not found"), _("The address may be wrong, or the page has been moved or removed.")
+        request,
+        404,
+        _("Page not found"),
+        _("The address may be wrong, or the page has been moved or removed."),
     )
 
 

@@ -15,21 +15,26 @@ from django.core.management.base import BaseCommand, CommandParser
 
 
 class Command(BaseCommand):
-    help = "Migrate, collect static files, (optionally) load demo data, then serve with granian and a task worker."
+    help = "Migrate, collect static files, optionally load demo data, then serve with a task worker."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--demo", action="store_true", help="Load the demo province (idempotent).")
-        parser.add_argument("--no-worker", action="store_true", help="Do not start the background-task worker.")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="Do not start the background-task worker."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         if options["demo"]:
             call_command("load_demo_province")
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", settings.SETTINGS_MODULE)}
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", settings.SETTINGS_MODULE),
+        }
         server = [
             sys.executable, "-m", "granian", "--interface", "wsgi",
             "--host", options["host"], "--port", str(options["port"]),
@@ -40,7 +45,9 @@ class Command(BaseCommand):
             worker = [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--no-reload"]
             children.append(subprocess.Popen(worker, env=env))  # noqa: S603
         self.stdout.write(
-            self.style.SUCCESS(f"egov-vn is serving on http://{options['host']}:{options['port']}/ (Ctrl+C stops it)")
+            self.style.SUCCESS(
+                f"egov-vn is serving on http://{options['host']}:{options['port']}/ (Ctrl+C stops it)"
+            )
         )
 
         def stop(signum: int, frame: Any) -> None:
