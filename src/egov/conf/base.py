@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "egov.core.audit",
     "egov.core.calendar",
     "egov.accounts",
+    "egov.catalog",
 ]
 
 MIDDLEWARE = [
