@@ -94,8 +94,11 @@ def user_has_permission(*, user: User | None, permission: Permission | str, agen
     return False
 
 
-def agencies_where_permitted(*, user: User, permission: Permission | str) -> set[int]:
-    """Every agency id for which ``user`` holds ``permission``: for filtering lists in one query."""
+def agencies_where_permitted(*, user: User | None, permission: Permission | str) -> set[int]:
+    """Every agency id for which ``user`` holds ``permission``: for filtering lists in one query.
+    Gives exactly the agencies for which :func:`user_has_permission` says yes."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return set()
     if user.is_superuser:
         return set(Agency.objects.values_list("id", flat=True))
     result: set[int] = set()
@@ -109,7 +112,11 @@ def agencies_where_permitted(*, user: User, permission: Permission | str) -> set
 
 
 def users_of_agency(*, agency: Agency, roles: Iterable[str] | None = None) -> QuerySet[User]:
-    memberships = Membership.objects.filter(agency=agency, valid_to__isnull=True)
+    """The people holding a role in ``agency`` today (the same period rule as the permission check)."""
+    day = _today()
+    memberships = Membership.objects.filter(agency=agency, valid_from__lte=day).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+    )
     if roles is not None:
         memberships = memberships.filter(role__in=list(roles))
     return User.objects.filter(pk__in=memberships.values("user_id")).distinct()

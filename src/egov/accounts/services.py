@@ -27,6 +27,10 @@ def register_agency_merge_handler(name: str, handler: MergeHandler) -> None:
     _merge_handlers[name] = handler
 
 
+def unregister_agency_merge_handler(name: str) -> None:
+    _merge_handlers.pop(name, None)
+
+
 def agency_create(*, actor: Any, **fields: Any) -> Agency:
     agency = Agency(**fields)
     agency.full_clean()
@@ -88,19 +92,30 @@ def agency_merge(*, actor: Any, sources: Sequence[Agency], successor: Agency, ef
     with transaction.atomic():
         successor = Agency.objects.select_for_update().get(pk=successor.pk)
         if not successor.is_active_on(effective_on):
-            raise ValidationError(_("The successor agency is not active on the day the merger takes effect."))
+            raise ValidationError(
+                _("The successor agency is not active on the day the merger takes effect."),
+                code="merge_successor_inactive",
+            )
         for source in sources:
             source = Agency.objects.select_for_update().get(pk=source.pk)
             if source.pk == successor.pk:
-                raise ValidationError(_("An agency cannot be merged into itself."))
+                raise ValidationError(_("An agency cannot be merged into itself."), code="merge_into_itself")
             if source.valid_to is not None:
                 raise ValidationError(
                     _("%(name)s has already ended on %(day)s.")
-                    % {"name": source.name, "day": f"{source.valid_to:%d/%m/%Y}"}
+                    % {"name": source.name, "day": f"{source.valid_to:%d/%m/%Y}"},
+                    code="merge_source_ended",
                 )
             if successor.pk in agency_descendant_ids(agency_id=source.pk):
                 raise ValidationError(
-                    _("%(name)s cannot be merged into one of its own units.") % {"name": source.name}
+                    _("%(name)s cannot be merged into one of its own units.") % {"name": source.name},
+                    code="merge_into_own_unit",
+                )
+            if last_day < source.valid_from:
+                raise ValidationError(
+                    _("%(name)s only starts on %(day)s, after the merger takes effect.")
+                    % {"name": source.name, "day": f"{source.valid_from:%d/%m/%Y}"},
+                    code="merge_source_not_started",
                 )
             children = Agency.objects.filter(parent=source, valid_to__isnull=True)
             report.children_moved += children.update(parent=successor)
@@ -170,7 +185,10 @@ def membership_end(*, actor: Any, membership: Membership, valid_to: date | None 
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
         end = valid_to or date.today()
         audit_record(
-            actor=actor, action="membership.ended", target=membership, changes={"valid_to": [None, end]}
+            actor=actor,
+            action="membership.ended",
+            target=membership,
+            changes={"valid_to": [membership.valid_to, end]},
         )
         membership.valid_to = end
         membership.save(update_fields=["valid_to", "updated_at"])

@@ -27,7 +27,8 @@ def personal_id_birth_year(value: str) -> int:
 
 def validate_personal_id(value: str, *, today: date | None = None) -> None:
     """Check the structure of a số định danh cá nhân (CCCD number); raise with a Vietnamese message."""
-    if not re.fullmatch(r"\d{12}", value or ""):
+    # [0-9], not \d: \d also matches other scripts' digits (e.g. "٣"), which int() would accept.
+    if not re.fullmatch(r"[0-9]{12}", value or ""):
         raise ValidationError(
             _("The personal identification number must have exactly 12 digits."), code="personal_id_format"
         )
@@ -62,12 +63,14 @@ def normalise_tax_code(value: str) -> str:
 
 def validate_tax_code(value: str) -> None:
     """A business's tax/enterprise code: 10 digits, or 13 for a branch (10 + 3), with its check digit."""
-    digits = (value or "").replace("-", "").replace(" ", "")
-    if not re.fullmatch(r"\d{10}|\d{13}", digits):
+    compact = (value or "").replace(" ", "")
+    # The only hyphen allowed is the one between the 10-digit code and a branch's 3 digits.
+    if not re.fullmatch(r"[0-9]{10}(-?[0-9]{3})?", compact):
         raise ValidationError(
             _("The tax code must have 10 digits, or 13 digits for a branch (e.g. 0100112437-001)."),
             code="tax_code_format",
         )
+    digits = compact.replace("-", "")
     remainder = sum(int(d) * w for d, w in zip(digits[:9], _TAX_WEIGHTS, strict=True)) % 11
     check = 10 - remainder
     if check == 10 or int(digits[9]) != check:  # a remainder of 0 is never issued
@@ -76,13 +79,14 @@ def validate_tax_code(value: str) -> None:
         )
 
 
-_AGENCY_CODE = re.compile(r"^[A-Z0-9]+(\.[A-Z0-9]+)*$")
+_AGENCY_CODE = re.compile(r"[A-Z0-9]+(\.[A-Z0-9]+)*")
 
 
 def validate_agency_code(value: str) -> None:
     """Electronic identifier of an agency (Decision 20/2020/QĐ-TTg): up to 35 characters of 0-9, A-Z and
     dots, one dot-separated group per level."""
-    if len(value) > 35 or not _AGENCY_CODE.match(value or ""):
+    # fullmatch: with match(), "$" would also accept a trailing newline.
+    if len(value or "") > 35 or not _AGENCY_CODE.fullmatch(value or ""):
         raise ValidationError(
             _("An agency code has at most 35 characters: capital letters, digits and dots between levels."),
             code="agency_code",

@@ -3,6 +3,7 @@ Vietnamese message per field."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -90,15 +91,11 @@ def form_clean(schema: dict[str, Any], raw: dict[str, Any]) -> dict[str, Any]:
                 continue
             kind = spec.get("type")
             if kind == "integer":
-                try:
+                with contextlib.suppress(ValueError):
                     value = int(value)
-                except ValueError:
-                    pass
             elif kind == "number":
-                try:
+                with contextlib.suppress(ValueError):
                     value = float(value.replace(",", "."))
-                except ValueError:
-                    pass
             elif kind == "boolean":
                 value = value in {"on", "true", "1", "yes"}
         cleaned[key] = value

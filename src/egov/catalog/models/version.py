@@ -69,7 +69,7 @@ class ProcedureVersion(TimeStampedModel):
         max_length=32,
         blank=True,
         help_text=_(
-            "Code of the kind of paper issued, for e-result codes and reuse (e.g. KS for a birth certificate)."
+            "Code of the kind of paper issued, for e-result codes and reuse (e.g. KS: birth certificate)."
         ),
     )
     conditions = models.TextField(_("conditions"), blank=True)

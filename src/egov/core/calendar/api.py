@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from fractions import Fraction
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
-from ninja.errors import HttpError
 from pydantic import Field
 
 from egov.core.calendar.engine import VIETNAM, WEEKDAY_NAMES, CalendarRangeError
@@ -53,9 +52,25 @@ class HolidayListOut(Schema):
     weekend_working_days: list[date] = Field(description="Saturdays or Sundays that are working days.")
 
 
+class InvalidParameterError(Exception):
+    """Input that passed the schema but not the calendar's own checks, with the fields at fault."""
+
+    def __init__(self, message: str, *fields: str) -> None:
+        super().__init__(message)
+        self.message, self.fields = message, fields
+
+
+def _invalid(request: HttpRequest, error: InvalidParameterError) -> HttpResponse:
+    """422 in the shape of every other validation error of the API (egov.api.validation_error)."""
+    errors = [{"field": field, "message": error.message} for field in error.fields]
+    body = {"detail": _("The request has invalid parameters."), "errors": errors}
+    return JsonResponse(body, status=422, content_type="application/json; charset=utf-8")
+
+
 def _hours(query: DeadlineIn) -> Fraction:
     if (query.days is None) == (query.hours is None):
-        raise HttpError(422, _("Give either a number of working days or a number of working hours."))
+        message = _("Give either a number of working days or a number of working hours.")
+        raise InvalidParameterError(message, "days", "hours")
     return Fraction(query.days * 8) if query.days is not None else Fraction(str(query.hours))
 
 
@@ -64,12 +79,12 @@ def _localise(moment: datetime) -> datetime:
 
 
 @router.get("/working-day", response=WorkingDayOut, summary="Is this date a working day?")
-def working_day(request: HttpRequest, date: date) -> WorkingDayOut:
+def working_day(request: HttpRequest, date: date) -> WorkingDayOut | HttpResponse:
     calendar = get_calendar()
     try:
         is_working = calendar.is_working_day(date)
-    except CalendarRangeError as error:
-        raise HttpError(422, _("The date is outside the calendar's years.")) from error
+    except CalendarRangeError:
+        return _invalid(request, InvalidParameterError(_("The date is outside the calendar's years."), "date"))
     return WorkingDayOut(
         date=date, weekday=WEEKDAY_NAMES[date.weekday()], is_working_day=is_working, reason=calendar.reason_off(date)
     )
@@ -79,8 +94,8 @@ def _explain(query: DeadlineIn) -> ExplanationOut:
     hours = _hours(query)
     try:
         explanation = get_calendar().explain(_localise(query.start), hours)
-    except CalendarRangeError as error:
-        raise HttpError(422, _("The deadline falls outside the calendar's years.")) from error
+    except CalendarRangeError:
+        raise InvalidParameterError(_("The deadline falls outside the calendar's years."), "start") from None
     return ExplanationOut(
         start=explanation.start,
         clock_starts=explanation.clock_starts,
@@ -93,8 +108,13 @@ def _explain(query: DeadlineIn) -> ExplanationOut:
 
 
 @router.get("/deadline", response=DeadlineOut, summary="Deadline: a start moment plus working days or hours")
-def deadline(request: HttpRequest, query: Query[DeadlineIn]) -> ExplanationOut:
-    return _explain(query)
+def deadline(request: HttpRequest, query: Query[DeadlineIn]) -> DeadlineOut | HttpResponse:
+    try:
+        explanation = _explain(query)
+    except InvalidParameterError as error:
+        return _invalid(request, error)
+    # Only what DeadlineOut documents; the skipped days are the explanation endpoint's job.
+    return DeadlineOut(**explanation.model_dump(exclude={"skipped_days"}))
 
 
 @router.get(
@@ -102,15 +122,18 @@ def deadline(request: HttpRequest, query: Query[DeadlineIn]) -> ExplanationOut:
     response=ExplanationOut,
     summary="The deadline with every day off it skipped, and why",
 )
-def deadline_explanation(request: HttpRequest, query: Query[DeadlineIn]) -> ExplanationOut:
-    return _explain(query)
+def deadline_explanation(request: HttpRequest, query: Query[DeadlineIn]) -> ExplanationOut | HttpResponse:
+    try:
+        return _explain(query)
+    except InvalidParameterError as error:
+        return _invalid(request, error)
 
 
 @router.get("/holidays", response=HolidayListOut, summary="Days off and weekend working days of a year")
-def holiday_list(request: HttpRequest, year: int = Query(..., ge=2015, le=2040)) -> HolidayListOut:
+def holiday_list(request: HttpRequest, year: int = Query(..., ge=2015, le=2040)) -> HolidayListOut | HttpResponse:
     calendar = get_calendar()
     if not calendar.first_year <= year <= calendar.last_year:
-        raise HttpError(422, _("The year is outside the calendar's years."))
+        return _invalid(request, InvalidParameterError(_("The year is outside the calendar's years."), "year"))
     first, last = date(year, 1, 1), date(year, 12, 31)
     days_off = [
         SkippedDayOut(date=day.day, weekday=day.weekday_name, reason=day.reason)

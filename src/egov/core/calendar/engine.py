@@ -162,8 +162,14 @@ class WorkingCalendar:
 
     def nth_working_day_after(self, day: date, n: int) -> date:
         """The n-th working day strictly after ``day`` (n ≥ 1); the day-level fast path."""
+        if n < 1:
+            raise ValueError("n must be at least 1")
+        offset = day.toordinal() - self._base
+        # Check the range explicitly: a negative index would silently wrap to the calendar's last year.
+        if offset < 0:
+            self._offset(day)
         try:
-            return date.fromordinal(self._working[self._after[day.toordinal() - self._base] + n])
+            return date.fromordinal(self._working[self._after[offset] + n])
         except IndexError:
             raise CalendarRangeError(f"{n} working days after {day:%d/%m/%Y} is beyond the calendar") from None
 
@@ -232,7 +238,12 @@ class WorkingCalendar:
         """The moment ``hours`` working hours after ``moment`` (time off does not count)."""
         if hours < 0:
             raise ValueError("working hours to add must not be negative")
-        return self._moment(self._position(moment) + self._hours_to_clock(hours))
+        clock = self._hours_to_clock(hours)
+        if clock == 0:
+            # Nothing to count: due when the clock starts. The boundary rule would otherwise show the end
+            # of the previous session, before the dossier even arrived.
+            return self.clock_start(moment)
+        return self._moment(self._position(moment) + clock)
 
     def add_working_days(self, moment: datetime, days: int) -> datetime:
         """The moment ``days`` working days after ``moment``: the same point of the working day."""
