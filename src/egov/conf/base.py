@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "egov.core.calendar",
     "egov.accounts",
     "egov.catalog",
+    "egov.estore",
+    "egov.dossiers",
+    "egov.portal",
 ]
 
 MIDDLEWARE = [

@@ -1,3 +1,4 @@
 from egov.core.models.base import TimeStampedModel
+from egov.core.models.stored_file import StoredFile
 
-__all__ = ["TimeStampedModel"]
+__all__ = ["StoredFile", "TimeStampedModel"]
