@@ -84,9 +84,14 @@ def working_day(request: HttpRequest, date: date) -> WorkingDayOut | HttpRespons
     try:
         is_working = calendar.is_working_day(date)
     except CalendarRangeError:
-        return _invalid(request, InvalidParameterError(_("The date is outside the calendar's years."), "date"))
+        return _invalid(
+            request, InvalidParameterError(_("The date is outside the calendar's years."), "date")
+        )
     return WorkingDayOut(
-        date=date, weekday=WEEKDAY_NAMES[date.weekday()], is_working_day=is_working, reason=calendar.reason_off(date)
+        date=date,
+        weekday=WEEKDAY_NAMES[date.weekday()],
+        is_working_day=is_working,
+        reason=calendar.reason_off(date),
     )
 
 
@@ -102,7 +107,8 @@ def _explain(query: DeadlineIn) -> ExplanationOut:
         deadline=explanation.deadline,
         working_hours=float(hours),
         skipped_days=[
-            SkippedDayOut(date=day.day, weekday=day.weekday_name, reason=day.reason) for day in explanation.skipped
+            SkippedDayOut(date=day.day, weekday=day.weekday_name, reason=day.reason)
+            for day in explanation.skipped
         ],
     )
 
@@ -130,10 +136,14 @@ def deadline_explanation(request: HttpRequest, query: Query[DeadlineIn]) -> Expl
 
 
 @router.get("/holidays", response=HolidayListOut, summary="Days off and weekend working days of a year")
-def holiday_list(request: HttpRequest, year: int = Query(..., ge=2015, le=2040)) -> HolidayListOut | HttpResponse:
+def holiday_list(
+    request: HttpRequest, year: int = Query(..., ge=2015, le=2040)
+) -> HolidayListOut | HttpResponse:
     calendar = get_calendar()
     if not calendar.first_year <= year <= calendar.last_year:
-        return _invalid(request, InvalidParameterError(_("The year is outside the calendar's years."), "year"))
+        return _invalid(
+            request, InvalidParameterError(_("The year is outside the calendar's years."), "year")
+        )
     first, last = date(year, 1, 1), date(year, 12, 31)
     days_off = [
         SkippedDayOut(date=day.day, weekday=day.weekday_name, reason=day.reason)

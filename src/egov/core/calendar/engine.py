@@ -171,7 +171,9 @@ class WorkingCalendar:
         try:
             return date.fromordinal(self._working[self._after[offset] + n])
         except IndexError:
-            raise CalendarRangeError(f"{n} working days after {day:%d/%m/%Y} is beyond the calendar") from None
+            raise CalendarRangeError(
+                f"{n} working days after {day:%d/%m/%Y} is beyond the calendar"
+            ) from None
 
     def non_working_days(self, start: date, end: date) -> list[SkippedDay]:
         """Every day off in [start, end], with its reason."""

@@ -4,28 +4,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='CalendarOverride',
+            name="CalendarOverride",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('date', models.DateField(unique=True, verbose_name='date')),
-                ('kind', models.CharField(choices=[('day_off', 'Day off'), ('working_day', 'Working day')], max_length=16, verbose_name='kind')),
-                ('reason', models.CharField(help_text="As the announcement says it, e.g. 'Nghỉ Tết Nguyên đán bù' or 'Làm bù cho ngày 02/01'.", max_length=255, verbose_name='reason')),
-                ('legal_basis', models.CharField(blank=True, max_length=255, verbose_name='legal basis')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("date", models.DateField(unique=True, verbose_name="date")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("day_off", "Day off"), ("working_day", "Working day")],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        help_text="As the announcement says it, e.g. 'Nghỉ Tết Nguyên đán bù' or 'Làm bù cho ngày 02/01'.",
+                        max_length=255,
+                        verbose_name="reason",
+                    ),
+                ),
+                ("legal_basis", models.CharField(blank=True, max_length=255, verbose_name="legal basis")),
             ],
             options={
-                'verbose_name': 'calendar override',
-                'verbose_name_plural': 'calendar overrides',
-                'ordering': ['date'],
+                "verbose_name": "calendar override",
+                "verbose_name_plural": "calendar overrides",
+                "ordering": ["date"],
             },
         ),
     ]
