@@ -124,6 +124,8 @@ class WorkingCalendar:
                 self._reasons[ordinal] = reason
         # _after[i] + n indexes the n-th working day strictly after day i (holidays' get_nth_working_day).
         self._after = array("l", (self._before[i] + self._is_working[i] - 1 for i in range(size)))
+        # The working days as date objects too: the day-level fast path then allocates nothing.
+        self._working_dates = [date.fromordinal(ordinal) for ordinal in self._working]
 
     @staticmethod
     def _classify(
@@ -169,7 +171,7 @@ class WorkingCalendar:
         if offset < 0:
             self._offset(day)
         try:
-            return date.fromordinal(self._working[self._after[offset] + n])
+            return self._working_dates[self._after[offset] + n]
         except IndexError:
             raise CalendarRangeError(
                 f"{n} working days after {day:%d/%m/%Y} is beyond the calendar"
@@ -233,6 +235,10 @@ class WorkingCalendar:
         return moment.astimezone(self.tz)
 
     def _hours_to_clock(self, hours: Fraction | int | float) -> int:
+        """Working hours → session seconds, rounded half up to the second (exact for whole days)."""
+        if isinstance(hours, int):
+            quotient, remainder = divmod(hours * self.day_clock_seconds, HOURS_PER_WORKING_DAY)
+            return quotient + (2 * remainder >= HOURS_PER_WORKING_DAY)
         scaled = Fraction(hours) * self.day_clock_seconds / HOURS_PER_WORKING_DAY
         return int(scaled + Fraction(1, 2)) if scaled >= 0 else -int(-scaled + Fraction(1, 2))
 
