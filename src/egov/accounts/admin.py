@@ -13,10 +13,10 @@ from django.http import HttpRequest
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from egov.accounts.forms import AgencyMergeForm
+from egov.accounts.forms import AgencyAdminForm, AgencyMergeForm
 from egov.accounts.models import Agency, AgencyName, Membership, User
 from egov.accounts.selectors import user_has_permission
-from egov.accounts.services import AGENCY_FIELDS, agency_merge
+from egov.accounts.services import AGENCY_FIELDS, agency_merge, agency_update
 from egov.core.audit.services import audit_record, changes_between, snapshot
 from egov.core.permissions import Permission
 
@@ -67,16 +67,37 @@ class AgencyAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # agencies end (valid_to) or merge; they are never deleted
 
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        kwargs.setdefault("form", AgencyAdminForm)
+        return super().get_form(request, obj, change, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # Through the service, so that a rename keeps the former name (and the change is audited).
+        agency_update(
+            actor=request.user, agency=obj, **{name: form.cleaned_data[name] for name in form.changed_data}
+        )
+        obj.refresh_from_db()
+
     @admin.action(description=_("Merge the selected agencies into another agency"))
     def merge_agencies(self, request: HttpRequest, queryset: Any) -> Any:
         user = request.user if isinstance(request.user, User) else None
         if not all(
-            user_has_permission(user=user, permission=Permission.AGENCY_MANAGE, agency=agency) for agency in queryset
+            user_has_permission(user=user, permission=Permission.AGENCY_MANAGE, agency=agency)
+            for agency in queryset
         ):
             self.message_user(request, _("You may not merge these agencies."), messages.ERROR)
             return None
         form = AgencyMergeForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
+            # The successor receives the roles and the work: the user must manage it as well.
+            if not user_has_permission(
+                user=user, permission=Permission.AGENCY_MANAGE, agency=form.cleaned_data["successor"]
+            ):
+                self.message_user(request, _("You may not merge these agencies."), messages.ERROR)
+                return None
             try:
                 report = agency_merge(
                     actor=request.user,
@@ -119,7 +140,16 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
-    audit_fields = ("username", "kind", "full_name", "email", "phone", "is_active", "is_staff", "is_superuser")
+    audit_fields = (
+        "username",
+        "kind",
+        "full_name",
+        "email",
+        "phone",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+    )
     list_display = ["username", "full_name", "kind", "email", "phone", "is_active"]
     list_filter = ["kind", "is_active", "is_staff"]
     search_fields = ["username", "full_name", "email", "phone", "personal_id", "tax_code"]
@@ -127,7 +157,17 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
         *DjangoUserAdmin.fieldsets,  # type: ignore[misc]
         (
             _("Identity"),
-            {"fields": ("kind", "full_name", "personal_id", "tax_code", "organisation_name", "phone", "address")},
+            {
+                "fields": (
+                    "kind",
+                    "full_name",
+                    "personal_id",
+                    "tax_code",
+                    "organisation_name",
+                    "phone",
+                    "address",
+                )
+            },
         ),
     )
     inlines = [MembershipInline]

@@ -14,7 +14,13 @@ REORGANISED_ON = date(2025, 7, 1)
 # (code, name, short name, level, parent code)
 AGENCIES: list[tuple[str, str, str, str, str]] = [
     ("H37.01", "Văn phòng Ủy ban nhân dân tỉnh", "Văn phòng UBND tỉnh", "department", "H37"),
-    ("H37.01.01", "Trung tâm Phục vụ hành chính công tỉnh Ninh Bình", "TTPVHCC tỉnh", "one_stop_centre", "H37.01"),
+    (
+        "H37.01.01",
+        "Trung tâm Phục vụ hành chính công tỉnh Ninh Bình",
+        "TTPVHCC tỉnh",
+        "one_stop_centre",
+        "H37.01",
+    ),
     ("H37.02", "Sở Nội vụ", "Sở Nội vụ", "department", "H37"),
     ("H37.03", "Sở Tư pháp", "Sở Tư pháp", "department", "H37"),
     ("H37.03.01", "Phòng Hành chính tư pháp", "Phòng HCTP", "division", "H37.03"),
@@ -29,15 +35,45 @@ AGENCIES: list[tuple[str, str, str, str, str]] = [
     ("H37.12", "Công an tỉnh", "Công an tỉnh", "department", "H37"),
     ("H37.13", "Ban Quản lý các khu công nghiệp tỉnh", "BQL các KCN", "board", "H37"),
     ("H37.30", "Ủy ban nhân dân phường Hoa Lư", "UBND phường Hoa Lư", "commune", "H37"),
-    ("H37.30.01", "Trung tâm Phục vụ hành chính công phường Hoa Lư", "TTPVHCC phường Hoa Lư", "one_stop_centre", "H37.30"),
+    (
+        "H37.30.01",
+        "Trung tâm Phục vụ hành chính công phường Hoa Lư",
+        "TTPVHCC phường Hoa Lư",
+        "one_stop_centre",
+        "H37.30",
+    ),
     ("H37.31", "Ủy ban nhân dân phường Nam Định", "UBND phường Nam Định", "commune", "H37"),
-    ("H37.31.01", "Trung tâm Phục vụ hành chính công phường Nam Định", "TTPVHCC phường Nam Định", "one_stop_centre", "H37.31"),
+    (
+        "H37.31.01",
+        "Trung tâm Phục vụ hành chính công phường Nam Định",
+        "TTPVHCC phường Nam Định",
+        "one_stop_centre",
+        "H37.31",
+    ),
     ("H37.32", "Ủy ban nhân dân phường Phủ Lý", "UBND phường Phủ Lý", "commune", "H37"),
-    ("H37.32.01", "Trung tâm Phục vụ hành chính công phường Phủ Lý", "TTPVHCC phường Phủ Lý", "one_stop_centre", "H37.32"),
+    (
+        "H37.32.01",
+        "Trung tâm Phục vụ hành chính công phường Phủ Lý",
+        "TTPVHCC phường Phủ Lý",
+        "one_stop_centre",
+        "H37.32",
+    ),
     ("H37.33", "Ủy ban nhân dân xã Gia Viễn", "UBND xã Gia Viễn", "commune", "H37"),
-    ("H37.33.01", "Trung tâm Phục vụ hành chính công xã Gia Viễn", "TTPVHCC xã Gia Viễn", "one_stop_centre", "H37.33"),
+    (
+        "H37.33.01",
+        "Trung tâm Phục vụ hành chính công xã Gia Viễn",
+        "TTPVHCC xã Gia Viễn",
+        "one_stop_centre",
+        "H37.33",
+    ),
     ("H37.34", "Ủy ban nhân dân xã Kim Sơn", "UBND xã Kim Sơn", "commune", "H37"),
-    ("H37.34.01", "Trung tâm Phục vụ hành chính công xã Kim Sơn", "TTPVHCC xã Kim Sơn", "one_stop_centre", "H37.34"),
+    (
+        "H37.34.01",
+        "Trung tâm Phục vụ hành chính công xã Kim Sơn",
+        "TTPVHCC xã Kim Sơn",
+        "one_stop_centre",
+        "H37.34",
+    ),
 ]
 
 # Agencies that ended with the reorganisation: (code, name, short name, level, parent code, successor code)
@@ -48,7 +84,7 @@ FORMER_AGENCIES: list[tuple[str, str, str, str, str, str]] = [
     ("H37.22", "Ủy ban nhân dân thành phố Hoa Lư", "UBND TP Hoa Lư", "district", "H37", "H37.30"),
 ]
 
-DEMO_PASSWORD = "egov-demo-2026"  # noqa: S105 - published in README for the demo only
+DEMO_PASSWORD = "egov-demo-2026"
 
 # (username, full name, agency code, roles)
 OFFICIALS: list[tuple[str, str, str, list[Role]]] = [
@@ -66,9 +102,30 @@ OFFICIALS: list[tuple[str, str, str, list[Role]]] = [
 
 # (username, full name, personal id, phone, e-mail, address)
 CITIZENS: list[tuple[str, str, str, str, str, str]] = [
-    ("037090001234", "Nguyễn Văn An", "037090001234", "0912345678", "an.nguyen@example.vn", "Phường Hoa Lư, tỉnh Ninh Bình"),
-    ("036195004567", "Trần Thị Bình", "036195004567", "0987654321", "binh.tran@example.vn", "Phường Nam Định, tỉnh Ninh Bình"),
-    ("035302001122", "Lê Minh Châu", "035302001122", "0903111222", "chau.le@example.vn", "Phường Phủ Lý, tỉnh Ninh Bình"),
+    (
+        "037090001234",
+        "Nguyễn Văn An",
+        "037090001234",
+        "0912345678",
+        "an.nguyen@example.vn",
+        "Phường Hoa Lư, tỉnh Ninh Bình",
+    ),
+    (
+        "036195004567",
+        "Trần Thị Bình",
+        "036195004567",
+        "0987654321",
+        "binh.tran@example.vn",
+        "Phường Nam Định, tỉnh Ninh Bình",
+    ),
+    (
+        "035302001122",
+        "Lê Minh Châu",
+        "035302001122",
+        "0903111222",
+        "chau.le@example.vn",
+        "Phường Phủ Lý, tỉnh Ninh Bình",
+    ),
 ]
 
 # (username, full name, tax code, organisation)

@@ -4,6 +4,37 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from egov.accounts.models import Agency
+from egov.accounts.selectors import agency_descendant_ids
+
+
+class AgencyAdminForm(forms.ModelForm):
+    """The admin's agency form: refuses a parent that would put the agency under itself."""
+
+    class Meta:
+        model = Agency
+        fields = [
+            "code",
+            "name",
+            "short_name",
+            "level",
+            "parent",
+            "valid_from",
+            "valid_to",
+            "successor",
+            "address",
+            "phone",
+            "email",
+        ]
+
+    def clean_parent(self) -> Agency | None:
+        parent = self.cleaned_data.get("parent")
+        if (
+            parent is not None
+            and self.instance.pk is not None
+            and parent.pk in agency_descendant_ids(agency_id=self.instance.pk)
+        ):
+            raise forms.ValidationError(_("An agency cannot be placed under itself or its own units."))
+        return parent
 
 
 class AgencyMergeForm(forms.Form):

@@ -80,7 +80,9 @@ class MergeReport:
     work_moved: dict[str, int] = field(default_factory=dict)
 
 
-def agency_merge(*, actor: Any, sources: Sequence[Agency], successor: Agency, effective_on: date) -> MergeReport:
+def agency_merge(
+    *, actor: Any, sources: Sequence[Agency], successor: Agency, effective_on: date
+) -> MergeReport:
     """Merge ``sources`` into ``successor`` from ``effective_on`` (e.g. 1 July 2025).
 
     Each source ends the day before, points to its successor and keeps its name, so what it did stays

@@ -25,7 +25,9 @@ class Command(BaseCommand):
         if Agency.objects.filter(code=code).exists():
             return 0
         parent_agency = Agency.objects.get(code=parent) if parent else None
-        agency_create(actor=None, code=code, name=name, short_name=short, level=level, parent=parent_agency, **extra)
+        agency_create(
+            actor=None, code=code, name=name, short_name=short, level=level, parent=parent_agency, **extra
+        )
         return 1
 
     def _agencies(self) -> int:
@@ -62,8 +64,12 @@ class Command(BaseCommand):
                 created += 1
             agency = Agency.objects.get(code=agency_code)
             for role in roles:
-                if not Membership.objects.filter(user=user, agency=agency, role=role, valid_to__isnull=True).exists():
-                    membership_grant(actor=None, user=user, agency=agency, role=role, valid_from=demo.REORGANISED_ON)
+                if not Membership.objects.filter(
+                    user=user, agency=agency, role=role, valid_to__isnull=True
+                ).exists():
+                    membership_grant(
+                        actor=None, user=user, agency=agency, role=role, valid_from=demo.REORGANISED_ON
+                    )
                     created += 1
         for username, full_name, personal_id, phone, email, address in demo.CITIZENS:
             if not User.objects.filter(username=username).exists():
