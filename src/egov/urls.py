@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from egov.api import api
@@ -10,11 +10,11 @@ admin.site.site_title = _("egov-vn")
 admin.site.index_title = _("Provincial digital government platform")
 
 urlpatterns = [
-    path("", core_views.landing, name="landing"),
     path("healthz", core_views.healthz, name="healthz"),
     path("han-giai-quyet/", core_views.deadline_calculator, name="deadline-calculator"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("", include("egov.portal.urls")),
 ]
 
 handler403 = "egov.core.views.error_403"

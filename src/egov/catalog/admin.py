@@ -19,34 +19,35 @@ from egov.catalog.services import procedure_version_new_draft, procedure_version
 from egov.core.audit.services import audit_record
 
 
-class ReadOnlyWhenPublishedMixin:
-    """Inlines and the version form can be changed only while the version is a draft."""
+def _editable(obj: Any) -> bool:
+    version = obj if isinstance(obj, ProcedureVersion) else getattr(obj, "version", None)
+    return version is None or version.is_editable
 
-    def _editable(self, obj: Any) -> bool:
-        version = obj if isinstance(obj, ProcedureVersion) else getattr(obj, "version", None)
-        return version is None or version.is_editable
+
+class ReadOnlyWhenPublishedInline:
+    """Papers, fees and steps can be changed only while their version is a draft."""
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._editable(obj) and super().has_change_permission(request, obj)  # type: ignore[misc]
+        return _editable(obj) and super().has_change_permission(request, obj)  # type: ignore[misc]
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._editable(obj) and super().has_add_permission(request, obj)  # type: ignore[misc]
+        return _editable(obj) and super().has_add_permission(request, obj)  # type: ignore[misc]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._editable(obj) and super().has_delete_permission(request, obj)  # type: ignore[misc]
+        return _editable(obj) and super().has_delete_permission(request, obj)  # type: ignore[misc]
 
 
-class PaperInline(ReadOnlyWhenPublishedMixin, admin.StackedInline):
+class PaperInline(ReadOnlyWhenPublishedInline, admin.StackedInline):
     model = RequiredPaper
     extra = 0
 
 
-class FeeInline(ReadOnlyWhenPublishedMixin, admin.TabularInline):
+class FeeInline(ReadOnlyWhenPublishedInline, admin.TabularInline):
     model = Fee
     extra = 0
 
 
-class StepInline(ReadOnlyWhenPublishedMixin, admin.TabularInline):
+class StepInline(ReadOnlyWhenPublishedInline, admin.TabularInline):
     model = StepTemplate
     extra = 0
     autocomplete_fields = ["agency"]
@@ -66,7 +67,7 @@ class VersionForm(forms.ModelForm):
 
 
 @admin.register(ProcedureVersion)
-class ProcedureVersionAdmin(ReadOnlyWhenPublishedMixin, admin.ModelAdmin):
+class ProcedureVersionAdmin(admin.ModelAdmin):
     form = VersionForm
     list_display = ["name", "procedure", "number", "status", "level", "online_level", "processing_days"]
     list_filter = ["status", "level", "online_level", "field"]
@@ -75,6 +76,12 @@ class ProcedureVersionAdmin(ReadOnlyWhenPublishedMixin, admin.ModelAdmin):
     readonly_fields = ["status", "published_at"]
     inlines = [PaperInline, FeeInline, StepInline]
     actions = ["publish", "start_new_version"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return _editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # dossiers may refer to any version; drafts are replaced, never deleted
 
     def save_model(self, request: HttpRequest, obj: ProcedureVersion, form: Any, change: bool) -> None:
         with transaction.atomic():

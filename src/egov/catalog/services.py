@@ -113,7 +113,7 @@ def procedure_version_write(
         changes={"national_code": [None, procedure.national_code], "version": [None, draft.number]},
     )
     if publish:
-        procedure_version_publish(actor=actor, version=draft)
+        return procedure_version_publish(actor=actor, version=draft)
     return draft
 
 

@@ -66,7 +66,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "egov.urls"
 WSGI_APPLICATION = "egov.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "admin:login"
+LOGIN_URL = "/tai-khoan/dang-nhap/"
 
 TEMPLATES = [
     {
@@ -105,6 +105,15 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+UPLOAD_MAX_BYTES = config(
+    "UPLOAD_MAX_BYTES", 10 * 1024 * 1024, description="Largest file a person may upload, in bytes."
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+ONLINE_INTAKE_ENABLED = config(
+    "ONLINE_INTAKE_ENABLED",
+    True,
+    description="Take online applications through this portal (off: the national portal is the only door).",
+)
 MEDIA_ROOT = config(
     "MEDIA_ROOT", str(BASE_DIR / "var" / "media"), description="Where uploaded files are kept."
 )

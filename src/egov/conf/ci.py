@@ -13,3 +13,13 @@ TASKS = {
         "QUEUES": ["default", "notifications", "exchange"],
     }
 }
+
+# Each test run gets its own SQLite file, so that parallel runs (xdist workers add their own suffix,
+# developers' concurrent runs differ by process id) never share one.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import os
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"egov-test-{os.getpid()}.sqlite3")
+    }

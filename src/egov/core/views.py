@@ -21,10 +21,6 @@ from egov.core.calendar.selectors import explain_deadline
 logger = structlog.get_logger(__name__)
 
 
-def landing(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/landing.html", {"form": DeadlineForm()})
-
-
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:

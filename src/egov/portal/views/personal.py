@@ -1,0 +1,50 @@
+"""A person's own space: dossiers, drafts, e-store, profile. Nothing here shows anyone else's."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from egov.dossiers.selectors import dossier_of_applicant, dossiers_of_applicant
+from egov.estore.selectors import estore_item_for, estore_items_for
+from egov.portal.auth import me
+from egov.portal.selectors import drafts_of
+
+
+@login_required
+def my_dossiers(request: HttpRequest) -> HttpResponse:
+    context = {
+        "dossiers": dossiers_of_applicant(user=me(request))[:200],
+        "drafts": drafts_of(user=me(request)),
+    }
+    return render(request, "portal/my_dossiers.html", context)
+
+
+@login_required
+def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = dossier_of_applicant(user=me(request), code=code)
+    if dossier is None:
+        raise Http404
+    return render(request, "portal/dossier_detail.html", {"dossier": dossier})
+
+
+@login_required
+def dossier_submitted(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = dossier_of_applicant(user=me(request), code=code)
+    if dossier is None:
+        raise Http404
+    return render(request, "portal/dossier_submitted.html", {"dossier": dossier})
+
+
+@login_required
+def estore(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/estore.html", {"items": estore_items_for(user=me(request))})
+
+
+@login_required
+def estore_download(request: HttpRequest, item_id: int) -> FileResponse:
+    item = estore_item_for(user=me(request), item_id=item_id)
+    if item is None:
+        raise Http404
+    return FileResponse(item.file.file.open("rb"), as_attachment=True, filename=item.file.original_name)
