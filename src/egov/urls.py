@@ -12,8 +12,10 @@ admin.site.index_title = _("Provincial digital government platform")
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("han-giai-quyet/", core_views.deadline_calculator, name="deadline-calculator"),
+    path("", include("egov.identity.urls")),  # before admin/: it takes over admin/login/
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("egov.portal.urls")),
 ]
 

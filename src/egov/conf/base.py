@@ -54,7 +54,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "egov.core.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -148,3 +148,50 @@ LOG_FORMAT = config("LOG_FORMAT", "json", description="json (production) or cons
 # structlog renders every log line (ours and Django's) as JSON with the request id (core/logging.py).
 LOGGING_CONFIG = None
 configure_logging(level=LOG_LEVEL, fmt=LOG_FORMAT)
+
+# --- Sign-in, one-time codes and notifications (docs/identity.md) ---------------------------------------
+INSTALLED_APPS += ["egov.notifications", "egov.identity"]
+LOGIN_URL = "identity:sign-in"
+LOGIN_REDIRECT_URL = "identity:account"
+
+EMAIL_BACKEND = config(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend",
+    description="Django e-mail backend; the console backend prints e-mails (development).",
+)
+EMAIL_HOST = config("EMAIL_HOST", "localhost", description="SMTP server host.")
+EMAIL_PORT = config("EMAIL_PORT", 25, description="SMTP server port.")
+EMAIL_HOST_USER = config("EMAIL_HOST_USER", "", description="SMTP user name (empty: no authentication).")
+EMAIL_HOST_PASSWORD = config("EMAIL_HOST_PASSWORD", "", description="SMTP password.")
+EMAIL_USE_TLS = config("EMAIL_USE_TLS", False, description="STARTTLS on the SMTP connection.")
+EMAIL_USE_SSL = config("EMAIL_USE_SSL", False, description="Implicit TLS (SMTPS, usually port 465).")
+EMAIL_TIMEOUT = config("EMAIL_TIMEOUT", 10, description="Seconds before an SMTP connection gives up.")
+DEFAULT_FROM_EMAIL = config(
+    "DEFAULT_FROM_EMAIL", "egov-vn <no-reply@localhost>", description="Sender of e-mails to people."
+)
+SMS_BACKEND = config(
+    "SMS_BACKEND", "logging", description="Registered SMS backend name or dotted path; logging = development."
+)
+
+SIGN_IN_RATE_LIMIT_PER_IP = config(
+    "SIGN_IN_RATE_LIMIT_PER_IP",
+    30,
+    description="Attempts per client address per 15 minutes on each citizen sign-in, sign-up and code page.",
+)
+OFFICIAL_SIGN_IN_IP_LIMIT = config(
+    "OFFICIAL_SIGN_IN_IP_LIMIT",
+    30,
+    description="Failed officials' sign-ins from one address within 15 minutes before it is refused.",
+)
+
+OIDC_ISSUER = config("OIDC_ISSUER", "", description="VNeID (OpenID Connect) issuer URL; empty hides VNeID.")
+OIDC_CLIENT_ID = config("OIDC_CLIENT_ID", "", description="OpenID Connect client id registered for this site.")
+OIDC_CLIENT_SECRET = config("OIDC_CLIENT_SECRET", "", description="OpenID Connect client secret.")
+OIDC_SCOPES = config(
+    "OIDC_SCOPES", ["openid", "profile"], cast=list, description="Comma-separated scopes to request."
+)
+OIDC_PERSONAL_ID_CLAIM = config(
+    "OIDC_PERSONAL_ID_CLAIM",
+    "personal_id",
+    description="ID-token claim with the personal identification number (else sub, if 12 digits).",
+)

@@ -45,3 +45,25 @@ class RequestContextMiddleware:
         finally:
             structlog.contextvars.unbind_contextvars("request_id")
             reset_request_context(token)
+
+
+class VietnameseFirstLocaleMiddleware:
+    """Vietnamese unless the person chose another language (the language cookie set by /i18n/setlang/).
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, so a phone set to English
+    would get English pages; a Vietnamese public service speaks Vietnamese first (developers' guide)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -90,3 +90,16 @@ def test_landing_page_is_vietnamese_by_default_and_links_the_calculator():
     assert response.status_code == 200
     assert b'<html lang="vi">' in response.content
     assert b'href="/han-giai-quyet/"' in response.content
+
+
+@pytest.mark.django_db
+def test_pages_are_vietnamese_even_for_an_english_browser_until_english_is_chosen():
+    client = Client()
+
+    default = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"})
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    chosen = client.get("/")
+
+    assert default["Content-Language"] == "vi"
+    assert chosen["Content-Language"] == "en"
+    assert b'<html lang="en">' in chosen.content
