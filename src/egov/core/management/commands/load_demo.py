@@ -1,0 +1,20 @@
+"""Everything the demo needs, in order; each step is idempotent."""
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+DEMO_COMMANDS = ["load_demo_province", "load_demo_catalogue", "load_demo_estore"]
+
+
+class Command(BaseCommand):
+    help = "Load the demo province, its procedure catalogue and the demo citizens' e-store (idempotent)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from django.core.management import get_commands
+
+        available = get_commands()
+        for name in DEMO_COMMANDS:
+            if name in available:
+                call_command(name, stdout=self.stdout)
