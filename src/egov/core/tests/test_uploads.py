@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
+from egov.core.models import StoredFile
 from egov.core.uploads import stored_file_create, stored_file_verify, upload_check
 from egov.estore.management.commands.load_demo_estore import demo_pdf
 
@@ -58,8 +59,9 @@ def test_stored_file_keeps_a_checksum_that_detects_a_changed_byte():
     assert stored.sha256 == hashlib.sha256(PDF + b"content").hexdigest()
     assert stored_file_verify(stored) is True
     stored.file.storage.delete(stored.file.name)
-    stored.file.name = stored.file.storage.save(stored.file.name, SimpleUploadedFile("x", PDF + b"contenT"))
-    assert stored_file_verify(stored) is False
+    new_name = stored.file.storage.save(stored.file.name, SimpleUploadedFile("x", PDF + b"contenT"))
+    StoredFile.objects.filter(pk=stored.pk).update(file=new_name)
+    assert stored_file_verify(StoredFile.objects.get(pk=stored.pk)) is False
 
 
 def test_demo_pdf_is_a_pdf():

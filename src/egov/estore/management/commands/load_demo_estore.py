@@ -25,12 +25,13 @@ def demo_pdf(title: str) -> bytes:
     """A minimal, valid one-page PDF whose text is the title (ASCII-folded for the base font)."""
     from egov.core.text import fold
 
-    text = fold(title).replace("(", "").replace(")", "")
+    text = "".join(char if char.isascii() and char not in "()\\" else "-" for char in fold(title))
     stream = f"BT /F1 18 Tf 72 760 Td ({text}) Tj ET".encode()
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
@@ -55,7 +56,9 @@ class Command(BaseCommand):
             for personal_id, title, code, issuer_code, issued_on in DEMO_ITEMS:
                 if EStoreItem.objects.filter(owner_personal_id=personal_id, result_type_code=code).exists():
                     continue
-                stored = stored_file_from_bytes(content=demo_pdf(title), name=f"{code}-{personal_id}.pdf", actor=None)
+                stored = stored_file_from_bytes(
+                    content=demo_pdf(title), name=f"{code}-{personal_id}.pdf", actor=None
+                )
                 estore_item_add(
                     actor=None,
                     owner_personal_id=personal_id,
