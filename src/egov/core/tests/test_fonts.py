@@ -12,6 +12,7 @@ TONES = ["", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323"]
 
 
 def vietnamese_letters() -> set[str]:
+    """Letters with Vietnamese diacritics, both cases: 12 vowels × 6 tones × 2 − 12 plain + đ, Đ."""
     import unicodedata
 
     letters = {"đ", "Đ"}
@@ -19,7 +20,7 @@ def vietnamese_letters() -> set[str]:
         for tone in TONES:
             composed = unicodedata.normalize("NFC", vowel + tone)
             letters |= {composed, composed.upper()}
-    return letters
+    return {letter for letter in letters if not letter.isascii()}
 
 
 def test_there_are_134_vietnamese_letters():
