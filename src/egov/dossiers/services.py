@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from egov.accounts.models import Agency
 from egov.catalog.models import ProcedureVersion, RequiredPaper
 from egov.core.audit.services import audit_record
+from egov.core.calendar.selectors import add_working_hours
 from egov.core.models import StoredFile
 from egov.dossiers.models import TRANSITIONS, Dossier, DossierCodeCounter, DossierEvent, DossierPaper, Status
 from egov.estore.models import EStoreItem
@@ -112,6 +113,8 @@ def dossier_create(
             applicant_address=applicant_address,
             form_data=form_data or {},
             submitted_at=now,
+            # Decree 118/2025 Art. 17.2: accepted or returned for changes within 8 working hours.
+            acceptance_due_at=add_working_hours(now, 8) if channel == Dossier.Channel.ONLINE else None,
         )
         DossierPaper.objects.bulk_create(
             DossierPaper(

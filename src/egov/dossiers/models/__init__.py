@@ -1,12 +1,16 @@
 from egov.dossiers.models.dossier import Dossier, DossierCodeCounter, DossierEvent, DossierPaper
+from egov.dossiers.models.intake import ControlRow, Slip, SupplementRequest
 from egov.dossiers.models.status import NATIONAL_STATUS_CODE, TRANSITIONS, Status
 
 __all__ = [
     "NATIONAL_STATUS_CODE",
     "TRANSITIONS",
+    "ControlRow",
     "Dossier",
     "DossierCodeCounter",
     "DossierEvent",
     "DossierPaper",
+    "Slip",
     "Status",
+    "SupplementRequest",
 ]

@@ -49,7 +49,40 @@ class Dossier(TimeStampedModel):
     form_data = models.JSONField(_("application form"), default=dict, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"))
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("received by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     due_at = models.DateTimeField(_("appointment"), null=True, blank=True)
+    acceptance_due_at = models.DateTimeField(
+        _("to be accepted or returned for changes by"),
+        null=True,
+        blank=True,
+        help_text=_("8 working hours after an online submission (Decree 118/2025 Art. 17.2)."),
+    )
+    processing_agency = models.ForeignKey(
+        "accounts.Agency",
+        verbose_name=_("processing agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    transfer_due_at = models.DateTimeField(_("to be transferred by"), null=True, blank=True)
+    transferred_at = models.DateTimeField(_("transferred at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    sets = models.PositiveSmallIntegerField(_("number of sets"), default=1)
+    authorised_person = models.CharField(_("authorised person"), max_length=255, blank=True)
+    is_receipt_requested = models.BooleanField(
+        _("receipt requested"), default=False, help_text=_("For procedures with an immediate result.")
+    )
+    national_code = models.CharField(
+        _("code on the National Public Service Portal"), max_length=64, blank=True, db_index=True
+    )
 
     class Meta:
         verbose_name = _("dossier")
@@ -88,6 +121,23 @@ class DossierPaper(models.Model):
         blank=True,
     )
     from_national_database = models.BooleanField(_("taken from national databases"), default=False)
+    scanned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("scanned by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    scanned_at = models.DateTimeField(_("scanned at"), null=True, blank=True)
+    supplement = models.ForeignKey(
+        "dossiers.SupplementRequest",
+        verbose_name=_("supplied for the request"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="papers",
+    )
 
     class Meta:
         verbose_name = _("dossier paper")
