@@ -23,3 +23,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"egov-test-{os.getpid()}.sqlite3")
     }
+# Tests send e-mails to django.core.mail.outbox and text messages to LoggingSmsBackend.outbox; the SMTP
+# test points EMAIL_BACKEND at a local aiosmtpd server itself.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SMS_BACKEND = "logging"
