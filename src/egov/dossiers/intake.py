@@ -276,13 +276,15 @@ def dossier_request_withdrawal(
 
 def dossier_stop(*, actor: Any, dossier: Dossier, reason: str, at: datetime | None = None) -> Slip:
     """The one-stop section stops the dossier and issues the stop notice (form 05; TT 03/2025 Art. 7)."""
-    if actor is not None:
-        _require(actor, Permission.DOSSIER_RECEIVE, dossier.receiving_agency_id)
-    moment = at or timezone.now()
+    _require(actor, Permission.DOSSIER_RECEIVE, dossier.receiving_agency_id)
+    return _stop(actor=actor, dossier=dossier, reason=reason, at=at or timezone.now())
+
+
+def _stop(*, actor: Any, dossier: Dossier, reason: str, at: datetime) -> Slip:
     with transaction.atomic():
         locked = _locked(dossier)
-        dossier_transition(dossier=locked, to=Status.STOPPED, actor=actor, note=reason, at=moment)
-        Dossier.objects.filter(pk=locked.pk).update(closed_at=moment)
+        dossier_transition(dossier=locked, to=Status.STOPPED, actor=actor, note=reason, at=at)
+        Dossier.objects.filter(pk=locked.pk).update(closed_at=at)
         return _issue(
             locked,
             Slip.Kind.STOP_NOTICE,
@@ -293,7 +295,7 @@ def dossier_stop(*, actor: Any, dossier: Dossier, reason: str, at: datetime | No
                 "procedure": locked.procedure_version.name,
                 "reason": reason,
             },
-            moment,
+            at,
         )
 
 
@@ -310,8 +312,9 @@ def supplements_close_expired(*, today: Any = None) -> list[str]:
     ).select_related("dossier")
     for request in expired:
         with transaction.atomic():
-            dossier_stop(
+            _stop(
                 actor=None,
+                at=timezone.now(),
                 dossier=request.dossier,
                 reason=_("Not supplemented within %(days)s days (Decree 118/2025 Art. 19.5).")
                 % {"days": SUPPLEMENT_DAYS},

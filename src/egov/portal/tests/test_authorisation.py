@@ -112,9 +112,13 @@ def test_a_citizen_cannot_use_another_citizens_e_store_item(draft, other_citizen
 
     stored: StoredFile = stored_file_create(uploaded=SimpleUploadedFile("ks.pdf", PDF_BYTES), actor=None)
     theirs = estore_item_add(
-        actor=None, owner_personal_id=other_citizen.personal_id, kind="result", title="KS", file=stored,
+        actor=None,
+        owner_personal_id=other_citizen.personal_id,
+        kind="result",
+        title="KS",
+        file=stored,
         result_type_code="KS",
-    )  # fmt: skip
+    )
     paper = procedure.papers.get(order=2)
 
     response = _client(draft.user).post(
