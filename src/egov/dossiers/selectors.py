@@ -1,11 +1,15 @@
-"""Reading dossiers. Citizens see only their own; officials only their agencies' (accounts.selectors)."""
+"""Reading dossiers. Citizens see only their own; officials only their agencies' — the filters here are
+the authorisation (accounts.selectors.agencies_where_permitted), so a list is one query, never a check
+per row."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from egov.accounts.models import User
-from egov.dossiers.models import Dossier
+from egov.accounts.selectors import agencies_where_permitted
+from egov.core.permissions import Permission
+from egov.dossiers.models import Dossier, Status
 
 
 def dossiers_of_applicant(*, user: User) -> QuerySet[Dossier]:
@@ -21,3 +25,51 @@ def dossiers_of_applicant(*, user: User) -> QuerySet[Dossier]:
 def dossier_of_applicant(*, user: User, code: str) -> Dossier | None:
     """The applicant's own dossier by code; None for anybody else's (no hint that it exists)."""
     return dossiers_of_applicant(user=user).filter(code=code).prefetch_related("papers", "events").first()
+
+
+def desk_agencies(*, user: User) -> set[int]:
+    """The one-stop sections whose desk this officer works."""
+    return agencies_where_permitted(user=user, permission=Permission.DOSSIER_RECEIVE)
+
+
+def desk_dossiers(*, user: User, agency_id: int | None = None) -> QuerySet[Dossier]:
+    agencies = desk_agencies(user=user)
+    if agency_id is not None:
+        agencies = agencies & {agency_id}
+    return Dossier.objects.filter(receiving_agency_id__in=agencies).select_related(
+        "procedure_version", "receiving_agency"
+    )
+
+
+def desk_queue(*, user: User, agency_id: int | None = None) -> dict[str, QuerySet[Dossier]]:
+    """The desk's lists, most urgent first: to receive (the 8-working-hour clock), waiting for the
+    applicant's supplement, received but not yet transferred (the 15:00 rule), asked to withdraw."""
+    base = desk_dossiers(user=user, agency_id=agency_id)
+    return {
+        "to_receive": base.filter(status=Status.NEW).order_by("acceptance_due_at", "submitted_at"),
+        "waiting_supplement": base.filter(status=Status.SUPPLEMENT_REQUESTED).order_by("submitted_at"),
+        "to_transfer": base.filter(status=Status.RECEIVED).order_by("transfer_due_at"),
+        "withdrawal": base.filter(status=Status.WITHDRAWAL_REQUESTED).order_by("updated_at"),
+    }
+
+
+def desk_search(*, user: User, text: str, limit: int = 50) -> QuerySet[Dossier]:
+    """By dossier code, applicant name or personal ID, within the officer's sections."""
+    text = text.strip()
+    if not text:
+        return Dossier.objects.none()
+    condition = Q(code__icontains=text) | Q(applicant_personal_id=text) | Q(applicant_name__icontains=text)
+    return desk_dossiers(user=user).filter(condition).order_by("-submitted_at")[:limit]
+
+
+def desk_dossier(*, user: User, code: str) -> Dossier | None:
+    """A dossier the officer may see: received at their desk, or processed by their agency."""
+    receiving = desk_agencies(user=user)
+    viewing = agencies_where_permitted(user=user, permission=Permission.DOSSIER_VIEW)
+    return (
+        Dossier.objects.filter(code=code)
+        .filter(Q(receiving_agency_id__in=receiving | viewing) | Q(processing_agency_id__in=viewing))
+        .select_related("procedure_version__procedure", "receiving_agency", "processing_agency", "applicant")
+        .prefetch_related("papers__file", "papers__estore_item", "events__actor", "slips", "control_rows")
+        .first()
+    )
