@@ -51,6 +51,23 @@ def _text(label: Any, *, required_message: Any, autocomplete: str, **kwargs: Any
     )
 
 
+# Django's validators' own words, in plain language and in our catalogue (Django's Vietnamese catalogue
+# lags behind its English messages, e.g. the minimum length one).
+PASSWORD_MESSAGES = {
+    "password_too_short": _("The password is too short: use at least %(min_length)d characters."),
+    "password_too_common": _("This password is too common and easy to guess; choose another."),
+    "password_entirely_numeric": _("The password cannot be only digits; add letters or signs."),
+    "password_too_similar": _("The password is too like your %(verbose_name)s; choose another."),
+}
+
+
+def _password_message(error: ValidationError) -> ValidationError:
+    message = PASSWORD_MESSAGES.get(error.code or "")
+    if message is None:
+        return error
+    return ValidationError(message, code=error.code, params=error.params)
+
+
 class _SignUpBase(AccessibleFormMixin, forms.Form):
     kind = User.Kind.CITIZEN
 
@@ -146,7 +163,7 @@ class _SignUpBase(AccessibleFormMixin, forms.Form):
             try:
                 validate_password(password, user=candidate)
             except ValidationError as error:
-                self.add_error("password", error)
+                self.add_error("password", [_password_message(item) for item in error.error_list])
         return cleaned
 
 

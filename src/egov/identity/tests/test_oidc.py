@@ -10,6 +10,7 @@ from egov.accounts.models import User
 from egov.core.audit.models import AuditEvent
 from egov.identity import oidc
 from egov.identity.models import Identity
+from egov.identity.selectors import vneid_authenticated_accounts
 from egov.identity.tests.factories import CitizenFactory, OfficialFactory
 from egov.identity.tests.oidc_provider import other_key
 
@@ -58,6 +59,7 @@ def test_a_new_citizen_signs_in_with_vneid_and_the_account_is_created_and_marked
         "identity.vneid_linked",
     ]
     assert "Nguyễn Thị Vân" in client.get("/tai-khoan/").content.decode()
+    assert list(vneid_authenticated_accounts()) == [user]
 
 
 @pytest.mark.django_db

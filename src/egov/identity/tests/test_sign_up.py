@@ -137,7 +137,16 @@ def test_the_chosen_channel_needs_its_contact():
 def test_a_weak_password_is_refused_by_django_validators():
     response = _sign_up(Client(), password="12345678", password_again="12345678")
 
-    assert "Mật khẩu này quá phổ biến." in response.content.decode()
+    html = response.content.decode()
+    assert "Mật khẩu này quá phổ biến, dễ bị đoán; hãy chọn mật khẩu khác." in html
+    assert "Mật khẩu không được chỉ gồm chữ số; hãy thêm chữ cái hoặc ký hiệu." in html
+
+
+@pytest.mark.django_db
+def test_a_short_password_is_refused_in_vietnamese():
+    response = _sign_up(Client(), password="Ab1-x", password_again="Ab1-x")
+
+    assert "Mật khẩu quá ngắn: cần ít nhất 8 ký tự." in response.content.decode()
     assert PendingSignUp.objects.count() == 0
 
 
