@@ -173,3 +173,25 @@ def draft_submit(*, user: User, draft: ApplicationDraft) -> Dossier:
         _remember_declared(user, version, data)
         transaction.on_commit(lambda: send_submission_acknowledgement.enqueue(dossier.pk))
     return dossier
+
+
+def dossier_supplement_online(
+    *, user: User, dossier: Dossier, uploads: list[UploadedFile], note: str = ""
+) -> Dossier:
+    """The applicant sends what the request to supplement asked for; files are checked by content first,
+    so a refused file leaves the dossier as it was."""
+    from egov.dossiers.intake import dossier_supplement
+    from egov.dossiers.models import DossierPaper
+
+    if not uploads:
+        raise ValidationError(_("Attach at least one file with what was asked for."))
+    with transaction.atomic():
+        papers = [
+            DossierPaper(
+                dossier=dossier,
+                name=_("Supplement: %(name)s") % {"name": uploaded.name},
+                file=stored_file_create(uploaded=uploaded, actor=user),
+            )
+            for uploaded in uploads
+        ]
+        return dossier_supplement(actor=user, dossier=dossier, papers=papers, note=note)

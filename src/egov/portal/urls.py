@@ -17,6 +17,8 @@ urlpatterns = [
     path("ca-nhan/ho-so/", personal.my_dossiers, name="my-dossiers"),
     path("ca-nhan/ho-so/<str:code>/", personal.dossier_detail, name="dossier-detail"),
     path("ca-nhan/ho-so/<str:code>/da-nop/", personal.dossier_submitted, name="dossier-submitted"),
+    path("ca-nhan/ho-so/<str:code>/bo-sung/", personal.dossier_supplement, name="dossier-supplement"),
+    path("ca-nhan/ho-so/<str:code>/rut/", personal.dossier_withdraw, name="dossier-withdraw"),
     path("ca-nhan/kho-du-lieu/", personal.estore, name="estore"),
     path("ca-nhan/kho-du-lieu/<int:item_id>/tai-ve/", personal.estore_download, name="estore-download"),
 ]

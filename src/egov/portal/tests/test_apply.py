@@ -9,6 +9,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from egov.accounts.models import User
 from egov.core.audit.models import AuditEvent
 from egov.dossiers.models import Dossier, Status
 from egov.portal.models import ApplicationDraft, Profile
@@ -198,3 +199,60 @@ def test_saving_as_draft_lets_the_citizen_come_back_later(citizen, procedure):
     assert f"/nop-ho-so/{draft.pk}/to-khai/" in mine
     assert again["Location"] == f"/nop-ho-so/{draft.pk}/to-khai/"
     assert 'value="Đi du học"' in client.get(again["Location"]).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_applicant_supplements_online_and_the_dossier_returns_to_the_queue(citizen, procedure, province):
+    from egov.accounts.models import Membership
+    from egov.dossiers.intake import dossier_request_supplement
+    from egov.dossiers.services import dossier_create
+
+    officer = User.objects.create_user("motcua", password="x", kind="official")
+    Membership.objects.create(user=officer, agency=province["centre"], role="one_stop_officer")
+    dossier = dossier_create(
+        actor=citizen,
+        version=procedure,
+        receiving_agency=province["centre"],
+        channel=Dossier.Channel.ONLINE,
+        applicant=citizen,
+        applicant_name="Nguyễn Văn An",
+    )
+    dossier_request_supplement(actor=officer, dossier=dossier, items=["Ảnh chân dung 4x6"])
+    client = _client(citizen)
+    page = client.get(f"/ca-nhan/ho-so/{dossier.code}/").content.decode()
+    assert "Ảnh chân dung 4x6" in page
+
+    refused = client.post(
+        f"/ca-nhan/ho-so/{dossier.code}/bo-sung/", {"files": [SimpleUploadedFile("anh.pdf", b"not a pdf")]}
+    )
+    dossier.refresh_from_db()
+    assert refused.status_code == 302
+    assert dossier.status == Status.SUPPLEMENT_REQUESTED
+
+    client.post(
+        f"/ca-nhan/ho-so/{dossier.code}/bo-sung/", {"files": [SimpleUploadedFile("anh.pdf", PDF_BYTES)]}
+    )
+
+    dossier.refresh_from_db()
+    assert dossier.status == Status.NEW
+    assert dossier.papers.filter(file__original_name="anh.pdf", supplement__isnull=False).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_applicant_can_ask_to_withdraw_an_undecided_dossier(citizen, procedure, province, other_citizen):
+    from egov.dossiers.services import dossier_create
+
+    dossier = dossier_create(
+        actor=citizen,
+        version=procedure,
+        receiving_agency=province["centre"],
+        channel=Dossier.Channel.ONLINE,
+        applicant=citizen,
+        applicant_name="Nguyễn Văn An",
+    )
+
+    assert _client(other_citizen).post(f"/ca-nhan/ho-so/{dossier.code}/rut/").status_code == 404
+    _client(citizen).post(f"/ca-nhan/ho-so/{dossier.code}/rut/", {"reason": "Không còn nhu cầu"})
+
+    dossier.refresh_from_db()
+    assert dossier.status == Status.WITHDRAWAL_REQUESTED

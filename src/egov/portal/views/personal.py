@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from egov.dossiers.selectors import dossier_of_applicant, dossiers_of_applicant
 from egov.estore.selectors import estore_item_for, estore_items_for
 from egov.portal.auth import me
 from egov.portal.selectors import drafts_of
+from egov.portal.services import dossier_supplement_online
 
 
 @login_required
@@ -27,6 +31,46 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
     if dossier is None:
         raise Http404
     return render(request, "portal/dossier_detail.html", {"dossier": dossier})
+
+
+@login_required
+def dossier_supplement(request: HttpRequest, code: str) -> HttpResponse:
+    """The applicant answers a request to supplement online."""
+    dossier = dossier_of_applicant(user=me(request), code=code)
+    if dossier is None or request.method != "POST":
+        raise Http404
+    try:
+        dossier_supplement_online(
+            user=me(request),
+            dossier=dossier,
+            uploads=request.FILES.getlist("files"),
+            note=request.POST.get("note", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Thank you. Your supplement has been sent to the one-stop section."))
+    return redirect("portal:dossier-detail", code=code)
+
+
+@login_required
+def dossier_withdraw(request: HttpRequest, code: str) -> HttpResponse:
+    """The applicant asks to stop a dossier that has not been decided (Decree 118/2025 Art. 21)."""
+    from egov.dossiers.intake import dossier_request_withdrawal
+    from egov.dossiers.services import TransitionRefused
+
+    dossier = dossier_of_applicant(user=me(request), code=code)
+    if dossier is None or request.method != "POST":
+        raise Http404
+    try:
+        dossier_request_withdrawal(actor=me(request), dossier=dossier, reason=request.POST.get("reason", ""))
+    except TransitionRefused as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("Your request to withdraw has been sent; the one-stop section will confirm it.")
+        )
+    return redirect("portal:dossier-detail", code=code)
 
 
 @login_required
