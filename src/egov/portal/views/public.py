@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -34,18 +36,24 @@ def procedure_list(request: HttpRequest) -> HttpResponse:
     from egov.catalog.selectors import procedure_search
 
     query = request.GET.get("q", "").strip()[:200]
-    filters = {
+    level = request.GET.get("level") or None
+    online_level = request.GET.get("online") or None
+    filters: dict[str, Any] = {
         "field_id": _int_or_none(request.GET.get("field")),
         "agency_id": _int_or_none(request.GET.get("agency")),
-        "level": request.GET.get("level") or None,
-        "online_level": request.GET.get("online") or None,
+        "level": level if level in ProcedureVersion.Level.values else None,
+        "online_level": online_level if online_level in ProcedureVersion.OnlineLevel.values else None,
     }
-    if filters["level"] not in {None, *ProcedureVersion.Level.values}:
-        filters["level"] = None
-    if filters["online_level"] not in {None, *ProcedureVersion.OnlineLevel.values}:
-        filters["online_level"] = None
     page_number = _int_or_none(request.GET.get("page")) or 1
-    result = procedure_search(query=query, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE, **filters)
+    result = procedure_search(
+        query=query,
+        field_id=filters["field_id"],
+        agency_id=filters["agency_id"],
+        level=filters["level"],
+        online_level=filters["online_level"],
+        limit=PAGE_SIZE,
+        offset=(page_number - 1) * PAGE_SIZE,
+    )
     pages = Paginator(range(result.total), PAGE_SIZE).get_page(page_number)
     context = {
         "query": query,
