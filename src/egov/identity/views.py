@@ -100,7 +100,7 @@ def _current_flow(request: HttpRequest) -> dict[str, Any] | None:
 @never_cache
 def sign_up(request: HttpRequest, *, business: bool = False) -> HttpResponse:
     form_class = BusinessSignUpForm if business else CitizenSignUpForm
-    form = form_class(request.POST or None)
+    form = form_class(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if _rate_limited(request, "sign-up"):
@@ -148,7 +148,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     pending, user = _flow_subject(flow)
     if pending is None and user is None:
         return _flow_lost(request)
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if _rate_limited(request, "code"):
@@ -216,7 +216,7 @@ def resend(request: HttpRequest) -> HttpResponse:
 @never_cache
 def sign_in(request: HttpRequest) -> HttpResponse:
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
-    form = SignInForm(request.POST or None)
+    form = SignInForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         identifier = request.POST.get("identifier", "").strip().lower()
@@ -344,7 +344,7 @@ def vneid_callback(request: HttpRequest) -> HttpResponse:
 @never_cache
 def official_sign_in(request: HttpRequest) -> HttpResponse:
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
-    form = OfficialSignInForm(request.POST or None)
+    form = OfficialSignInForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:

@@ -173,3 +173,12 @@ def test_the_account_page_needs_a_signed_in_user(who, expected_status):
     assert response.status_code == expected_status
     if who == "anonymous":
         assert response["Location"] == "/tai-khoan/dang-nhap/?next=/tai-khoan/"
+
+
+@pytest.mark.django_db
+def test_an_empty_submission_lists_every_missing_field():
+    response = Client().post(SIGN_IN, {})
+    html = response.content.decode()
+
+    assert '<a href="#id_identifier">Nhập số điện thoại, thư điện tử hoặc số định danh cá nhân.</a>' in html
+    assert '<a href="#id_password">Nhập mật khẩu.</a>' in html
