@@ -170,3 +170,86 @@ def desk_register(request: HttpRequest) -> HttpResponse:
         f'attachment; filename="so-theo-doi-{current.code}-{day_from}-{day_to}.xlsx"'
     )
     return response
+
+
+def _counter_procedures(agency: Agency) -> list[Any]:
+    from egov.catalog.selectors import published_versions
+    from egov.portal.selectors import receiving_agency_options
+
+    return [v for v in published_versions().order_by("name") if agency in receiving_agency_options(version=v)]
+
+
+@officer_required
+def desk_counter(request: HttpRequest) -> HttpResponse:
+    """A walk-in applicant: choose the procedure, check identity, take what is on record, scan, enter."""
+    from egov.catalog.models import ProcedureVersion
+    from egov.dossiers.counter import counter_dossier_create, person_on_record
+    from egov.portal.formfields import form_fields
+
+    agencies, current = _agency_choice(request)
+    if current is None:
+        return render(request, "dossiers/desk/counter.html", {"agencies": agencies, "step": "choose"})
+    procedures = _counter_procedures(current)
+    source = request.POST if request.method == "POST" else request.GET
+    version = ProcedureVersion.objects.filter(pk=source.get("procedure") or 0, status="published").first()
+    if version is not None and version not in procedures:
+        version = None  # not received at this section
+    personal_id = (source.get("personal_id") or "").strip()
+    errors: dict[str, str] = {}
+    if version is not None and request.method == "POST":
+        scans = {
+            int(key.split("-", 1)[1]): upload
+            for key, upload in request.FILES.items()
+            if key.startswith("scan-") and key.split("-", 1)[1].isdigit()
+        }
+        try:
+            dossier = counter_dossier_create(
+                actor=_officer(request),
+                agency=current,
+                version=version,
+                personal_id=personal_id,
+                identity_checked=request.POST.get("identity_checked") == "on",
+                applicant={k: request.POST.get(k, "") for k in ("full_name", "phone", "email", "address")},
+                form_raw={
+                    k: request.POST.get(f"form-{k}", "")
+                    for k in (version.form_schema or {}).get("properties", {})
+                },
+                scans=scans,
+                authorised_person=request.POST.get("authorised_person", ""),
+            )
+        except ValidationError as error:
+            errors = {key: " ".join(messages_) for key, messages_ in error.message_dict.items()}
+        else:
+            messages.success(
+                request, _("Dossier %(code)s has been entered. Decide on it now.") % {"code": dossier.code}
+            )
+            return redirect("desk:dossier", code=dossier.code)
+    record = person_on_record(personal_id=personal_id) if personal_id else {}
+    applicant = {
+        k: request.POST.get(k) or record.get(k, "") for k in ("full_name", "phone", "email", "address")
+    }
+    form_values = {k[5:]: v for k, v in request.POST.items() if k.startswith("form-")}
+    fields = []
+    if version is not None:
+        fields = form_fields(
+            version.form_schema or {},
+            version.form_ui or {},
+            form_values,
+            {k[5:]: v for k, v in errors.items() if k.startswith("form-")},
+        )
+    context = {
+        "agencies": agencies,
+        "current": current,
+        "procedures": procedures,
+        "version": version,
+        "personal_id": personal_id,
+        "record": record,
+        "applicant": applicant,
+        "fields": fields,
+        "errors": errors,
+        "papers": [(paper, errors.get(f"paper-{paper.pk}", "")) for paper in version.papers.all()]
+        if version
+        else [],
+        "step": "enter" if version is not None and personal_id else "choose",
+    }
+    return render(request, "dossiers/desk/counter.html", context, status=400 if errors else 200)
