@@ -199,8 +199,8 @@ def desk_counter(request: HttpRequest) -> HttpResponse:
     if version is not None and request.method == "POST":
         scans = {
             int(key.split("-", 1)[1]): upload
-            for key, upload in request.FILES.items()
-            if key.startswith("scan-") and key.split("-", 1)[1].isdigit()
+            for key in request.FILES
+            if key.startswith("scan-") and key.split("-", 1)[1].isdigit() and (upload := request.FILES.get(key))
         }
         try:
             dossier = counter_dossier_create(
