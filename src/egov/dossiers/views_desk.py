@@ -198,9 +198,11 @@ def desk_counter(request: HttpRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     if version is not None and request.method == "POST":
         scans = {
-            int(key.split("-", 1)[1]): upload
+            int(key[len("scan-") :]): upload
             for key in request.FILES
-            if key.startswith("scan-") and key.split("-", 1)[1].isdigit() and (upload := request.FILES.get(key))
+            if key.startswith("scan-")
+            and key[len("scan-") :].isdigit()
+            and (upload := request.FILES.get(key))
         }
         try:
             dossier = counter_dossier_create(
