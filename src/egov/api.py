@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from egov.core.calendar.api import router as calendar_router
+from egov.dossiers.api_desk import router as desk_router
 
 api = NinjaAPI(
     title="egov-vn API",
@@ -53,3 +54,4 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
 
 
 api.add_router("/calendar/", calendar_router)
+api.add_router("/desk/", desk_router)

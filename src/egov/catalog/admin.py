@@ -129,6 +129,12 @@ class ProcedureAdmin(admin.ModelAdmin):
     list_display = ["national_code", "current_version"]
     search_fields = ["national_code", "current_version__name"]
     readonly_fields = ["current_version"]
+    change_list_template = "admin/catalog/procedure/change_list.html"
+
+    def get_urls(self) -> list[Any]:
+        from egov.catalog.admin_import import get_import_urls
+
+        return get_import_urls(self.admin_site) + super().get_urls()  # import/ before <object id>/
 
 
 @admin.register(Field)
