@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from egov.accounts.forms import AgencyAdminForm, AgencyMergeForm
-from egov.accounts.models import Agency, AgencyName, Membership, User
+from egov.accounts.models import Agency, AgencyName, ApiToken, Membership, User
 from egov.accounts.selectors import user_has_permission
 from egov.accounts.services import AGENCY_FIELDS, agency_merge, agency_update
 from egov.core.audit.services import audit_record, changes_between, snapshot
@@ -180,3 +180,39 @@ class MembershipAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_filter = ["role", ("valid_to", admin.EmptyFieldListFilter)]
     search_fields = ["user__username", "user__full_name", "agency__name", "agency__code"]
     autocomplete_fields = ["user", "agency"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens for other systems. A new token is shown once, in the message after saving."""
+
+    list_display = ["name", "user", "prefix", "is_active", "last_used_at", "created_at"]
+    list_filter = ["is_active"]
+    fields = ["user", "name", "is_active", "prefix", "last_used_at"]
+    readonly_fields = ["prefix", "last_used_at"]
+    autocomplete_fields = ["user"]
+
+    def save_model(self, request: HttpRequest, obj: ApiToken, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            if change:
+                super().save_model(request, obj, form, change)
+                audit_record(
+                    actor=request.user,
+                    action="api_token.updated",
+                    target=obj,
+                    changes={"is_active": [None, obj.is_active]},
+                )
+                return
+            issued, token = ApiToken.issue(user=obj.user, name=obj.name)
+            obj.pk = issued.pk
+            audit_record(
+                actor=request.user,
+                action="api_token.issued",
+                target=issued,
+                changes={"name": [None, obj.name]},
+            )
+        self.message_user(
+            request,
+            _("Copy this token now; it will not be shown again: %(token)s") % {"token": token},
+            messages.WARNING,
+        )

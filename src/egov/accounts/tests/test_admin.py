@@ -154,3 +154,20 @@ def test_admin_refuses_to_place_an_agency_under_its_own_unit(client, tree):
     assert list(response.context["adminform"].form.errors) == ["parent"]
     assert agency_state() == before
     assert AuditEvent.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_new_api_token_is_shown_once_and_only_its_hash_is_stored(admin_client, django_user_model):
+    from egov.accounts.models import ApiToken
+
+    system = django_user_model.objects.create_user("he-thong", password="x", kind="official")
+
+    form = {"user": system.pk, "name": "Cổng DVCQG", "is_active": "on"}
+    response = admin_client.post("/admin/accounts/apitoken/add/", form, follow=True)
+
+    token = ApiToken.objects.get()
+    shown = [str(m) for m in response.context["messages"]]
+    assert len(shown) >= 1
+    secret = shown[0].rsplit(" ", 1)[-1]
+    assert ApiToken.digest(secret) == token.token_hash
+    assert secret not in response.content.decode().replace(shown[0], "")
