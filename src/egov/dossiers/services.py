@@ -17,6 +17,7 @@ from egov.catalog.models import ProcedureVersion, RequiredPaper
 from egov.core.audit.services import audit_record
 from egov.core.calendar.selectors import add_working_hours
 from egov.core.models import StoredFile
+from egov.dossiers.alerts import desk_alert_on_commit
 from egov.dossiers.models import TRANSITIONS, Dossier, DossierCodeCounter, DossierEvent, DossierPaper, Status
 from egov.estore.models import EStoreItem
 
@@ -140,4 +141,6 @@ def dossier_create(
                 "procedure": [None, version.pk],
             },
         )
+        if channel == Dossier.Channel.ONLINE:
+            desk_alert_on_commit(dossier.pk)
     return dossier
