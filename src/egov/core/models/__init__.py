@@ -1,4 +1,5 @@
 from egov.core.models.base import TimeStampedModel
+from egov.core.models.scheduled_run import ScheduledRun
 from egov.core.models.stored_file import StoredFile
 
-__all__ = ["StoredFile", "TimeStampedModel"]
+__all__ = ["ScheduledRun", "StoredFile", "TimeStampedModel"]

@@ -23,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--demo", action="store_true", help="Load the demo province (idempotent).")
         parser.add_argument(
-            "--no-worker", action="store_true", help="Do not start the background-task worker."
+            "--no-worker", action="store_true", help="Do not start the background-task worker and scheduler."
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -44,6 +44,8 @@ class Command(BaseCommand):
         if not options["no_worker"]:
             worker = [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--no-reload"]
             children.append(subprocess.Popen(worker, env=env))  # noqa: S603
+            scheduler = [sys.executable, "manage.py", "scheduler"]
+            children.append(subprocess.Popen(scheduler, env=env))  # noqa: S603
         self.stdout.write(
             self.style.SUCCESS(
                 f"egov-vn is serving on http://{options['host']}:{options['port']}/ (Ctrl+C stops it)"
