@@ -195,3 +195,26 @@ def dossier_supplement_online(
             for uploaded in uploads
         ]
         return dossier_supplement(actor=user, dossier=dossier, papers=papers, note=note)
+
+
+def profile_update(*, user: User, address: str, date_of_birth: date | None) -> Profile:
+    """Keep what the person declares about themselves; audited, since it is personal data."""
+    from egov.core.audit.services import audit_record
+
+    with transaction.atomic():
+        profile, _created = Profile.objects.select_for_update().get_or_create(user=user)
+        before = {"address": profile.declared.get("address", ""), "date_of_birth": profile.date_of_birth}
+        profile.declared = {**profile.declared, "address": address.strip()}
+        profile.date_of_birth = date_of_birth
+        profile.save()
+        audit_record(
+            actor=user,
+            action="profile.updated",
+            target=profile,
+            changes={
+                key: [before[key], value]
+                for key, value in {"address": address.strip(), "date_of_birth": date_of_birth}.items()
+                if before[key] != value
+            },
+        )
+    return profile

@@ -256,3 +256,20 @@ def test_the_applicant_can_ask_to_withdraw_an_undecided_dossier(citizen, procedu
 
     dossier.refresh_from_db()
     assert dossier.status == Status.WITHDRAWAL_REQUESTED
+
+
+@pytest.mark.django_db
+def test_declared_details_are_kept_and_prefill_the_next_form(citizen, procedure):
+    client = _client(citizen)
+
+    saved = client.post(
+        "/ca-nhan/thong-tin/", {"address": "Số 1 Tràng An, phường Hoa Lư", "date_of_birth": "1990-03-12"}
+    )
+    bad = client.post("/ca-nhan/thong-tin/", {"address": "x", "date_of_birth": "12/13/1990"})
+    draft = _start(client)
+    page = client.get(f"/nop-ho-so/{draft.pk}/to-khai/").content.decode()
+
+    assert saved.status_code == 302
+    assert bad.status_code == 400
+    assert 'value="Số 1 Tràng An, phường Hoa Lư"' in page
+    assert AuditEvent.objects.filter(action="profile.updated").count() == 1

@@ -92,3 +92,28 @@ def estore_download(request: HttpRequest, item_id: int) -> FileResponse:
     if item is None:
         raise Http404
     return FileResponse(item.file.file.open("rb"), as_attachment=True, filename=item.file.original_name)
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    """What the person has declared, offered again in every application (never ask twice)."""
+    from egov.portal.forms import ProfileForm
+    from egov.portal.models import Profile
+    from egov.portal.services import profile_update
+
+    user = me(request)
+    current = Profile.objects.filter(user=user).first()
+    initial = {
+        "address": (current.declared.get("address") if current else "") or user.address,
+        "date_of_birth": current.date_of_birth if current else None,
+    }
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        profile_update(
+            user=user, address=form.cleaned_data["address"], date_of_birth=form.cleaned_data["date_of_birth"]
+        )
+        messages.success(request, _("Saved. Your next applications will be filled in with these details."))
+        return redirect("portal:profile")
+    return render(
+        request, "portal/profile.html", {"form": form, "account": user}, status=400 if form.errors else 200
+    )
