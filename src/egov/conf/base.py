@@ -195,3 +195,9 @@ OIDC_PERSONAL_ID_CLAIM = config(
     "personal_id",
     description="ID-token claim with the personal identification number (else sub, if 12 digits).",
 )
+
+PUBLIC_BASE_URL = config(
+    "PUBLIC_BASE_URL",
+    "http://127.0.0.1:8000",
+    description="Public address of the site, without a trailing slash; printed in the QR code on slips.",
+)
