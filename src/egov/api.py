@@ -9,6 +9,7 @@ from ninja.errors import ValidationError
 
 from egov.core.calendar.api import router as calendar_router
 from egov.dossiers.api_desk import router as desk_router
+from egov.dossiers.api_public import router as lookup_router
 
 api = NinjaAPI(
     title="egov-vn API",
@@ -55,3 +56,4 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
 
 api.add_router("/calendar/", calendar_router)
 api.add_router("/desk/", desk_router)
+api.add_router("/lookup/", lookup_router)

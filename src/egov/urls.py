@@ -12,6 +12,7 @@ admin.site.index_title = _("Provincial digital government platform")
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("han-giai-quyet/", core_views.deadline_calculator, name="deadline-calculator"),
+    path("tra-cuu/", include("egov.dossiers.urls_public")),
     path("", include("egov.identity.urls")),  # before admin/: it takes over admin/login/
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

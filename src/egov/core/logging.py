@@ -38,7 +38,12 @@ def configure_logging(*, level: str, fmt: str) -> None:
             },
             "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
             "root": {"handlers": ["console"], "level": level},
-            "loggers": {"django.db.backends": {"level": "INFO"}, "pyhanko": {"level": "ERROR"}},
+            "loggers": {
+                "django.db.backends": {"level": "INFO"},
+                "pyhanko": {"level": "ERROR"},
+                "weasyprint": {"level": "WARNING"},
+                "fontTools": {"level": "WARNING"},
+            },
         }
     )
     structlog.configure(

@@ -18,6 +18,7 @@ from egov.accounts.selectors import user_has_permission
 from egov.core.calendar.selectors import add_working_hours, get_calendar
 from egov.core.permissions import Permission
 from egov.dossiers.models import ControlRow, Dossier, DossierPaper, Slip, Status, SupplementRequest
+from egov.dossiers.notify import dossier_notify_on_commit
 from egov.dossiers.services import dossier_transition
 
 # Decree 118/2025 Art. 18.2: received after 15:00 → transferred at the start of the next working day.
@@ -96,10 +97,12 @@ def receipt_data(dossier: Dossier) -> dict[str, Any]:
         "papers": [
             {
                 "name": paper.name,
+                "originals": paper.required_paper.originals if paper.required_paper else 1,
+                "copies": paper.required_paper.copies if paper.required_paper else 0,
                 "from_estore": paper.estore_item_id is not None,
                 "from_national_database": paper.from_national_database,
             }
-            for paper in dossier.papers.all()
+            for paper in dossier.papers.select_related("required_paper")
         ],
         "sets": dossier.sets,
         "processing_days": version.processing_days_for(is_online=dossier.channel == Dossier.Channel.ONLINE),
@@ -135,6 +138,7 @@ def dossier_receive(*, actor: Any, dossier: Dossier, sets: int = 1, at: datetime
         locked.save(update_fields=[*RECEIVE_FIELDS, "updated_at"])
         if days or locked.is_receipt_requested:
             _issue(locked, Slip.Kind.RECEIPT, actor, receipt_data(locked), moment)
+        dossier_notify_on_commit(locked.pk, "received")
     return locked
 
 
@@ -177,6 +181,7 @@ def dossier_request_supplement(
             },
             moment,
         )
+        dossier_notify_on_commit(locked.pk, "supplement_requested")
     return request
 
 
@@ -224,6 +229,7 @@ def dossier_refuse(
         locked = _locked(dossier)
         dossier_transition(dossier=locked, to=Status.REFUSED, actor=actor, note="; ".join(cleaned), at=moment)
         Dossier.objects.filter(pk=locked.pk).update(closed_at=moment)
+        dossier_notify_on_commit(locked.pk, "refused")
         return _issue(
             locked,
             Slip.Kind.REFUSAL,
@@ -285,6 +291,7 @@ def _stop(*, actor: Any, dossier: Dossier, reason: str, at: datetime) -> Slip:
         locked = _locked(dossier)
         dossier_transition(dossier=locked, to=Status.STOPPED, actor=actor, note=reason, at=at)
         Dossier.objects.filter(pk=locked.pk).update(closed_at=at)
+        dossier_notify_on_commit(locked.pk, "stopped")
         return _issue(
             locked,
             Slip.Kind.STOP_NOTICE,

@@ -162,7 +162,7 @@ def desk_register(request: HttpRequest) -> HttpResponse:
         day_to = date.fromisoformat(request.GET.get("den", "")) if request.GET.get("den") else today
     except ValueError as error:
         raise Http404 from error
-    content = register_xlsx(agency=current, day_from=day_from, day_to=day_to)
+    content = register_xlsx(agency=current, day_from=day_from, day_to=day_to, actor=_officer(request))
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

@@ -1,5 +1,6 @@
 from egov.dossiers.models.dossier import Dossier, DossierCodeCounter, DossierEvent, DossierPaper
 from egov.dossiers.models.intake import ControlRow, Slip, SupplementRequest
+from egov.dossiers.models.notification import Notification, NotificationEvent, NotificationTemplate
 from egov.dossiers.models.status import NATIONAL_STATUS_CODE, TRANSITIONS, Status
 
 __all__ = [
@@ -10,6 +11,9 @@ __all__ = [
     "DossierCodeCounter",
     "DossierEvent",
     "DossierPaper",
+    "Notification",
+    "NotificationEvent",
+    "NotificationTemplate",
     "Slip",
     "Status",
     "SupplementRequest",

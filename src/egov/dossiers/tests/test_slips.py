@@ -173,8 +173,9 @@ def test_receipt_says_the_code_the_applicant_and_the_appointment(received, recei
     assert f"Thời gian trả kết quả giải quyết hồ sơ: {due:%H} giờ {due:%M} phút, ngày {due:%d/%m/%Y}" in text
     assert "Số lượng hồ sơ (bộ): 2" in text
     assert "10 ngày làm việc" in text
-    assert "1 Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp" in text
-    assert "2 Giấy khai sinh" in text
+    # Each paper with its originals and copies (form 01 "thành phần hồ sơ").
+    assert "Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp 1 0" in text
+    assert "Giấy khai sinh 0 1" in text
     assert "Thử, ngày 02 tháng 03 năm 2026" in text
     assert "Vào Sổ theo dõi hồ sơ, Quyển số: 2026, Số thứ tự: 1" in text
     assert "NGƯỜI NỘP HỒ SƠ" in text

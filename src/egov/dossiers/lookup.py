@@ -1,0 +1,286 @@
+"""Public lookup of a dossier by its code and a second factor only the applicant holds (the last 4 digits of
+the phone number or personal identification number given with the dossier).
+
+Decree 118/2025 Art. 28 makes the dossier code the key of every exchange, and TT 01/2018 Art. 19.2 puts a
+QR code beside it on the receipt: the QR code opens ``/tra-cuu/?ma=<code>``. What the lookup shows is
+public by design (procedure, agencies, status, moments, on time or late: the content of form 06 without
+people's names); nothing personal of the applicant is shown.
+
+Guessing is made expensive, and enumeration impossible (docs/lookup-and-notifications.md):
+- one neutral answer for an unknown code and a wrong factor, after the same work on both paths;
+- rate limits per client address and per code, shared by the page and the API;
+- each wrong guess is logged (``lookup_failed``) with the code's prefix and the client address only.
+"""
+
+from __future__ import annotations
+
+import enum
+import hmac
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import structlog
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from egov.dossiers.models import NATIONAL_STATUS_CODE, ControlRow, Dossier, Status
+from egov.identity.ratelimit import rate_limit_hit, rate_limit_window_end
+
+logger = structlog.get_logger(__name__)
+
+FACTOR_DIGITS = 4
+CODE_MAX_LENGTH = 64
+# Per client address: 10 tries in 10 minutes; per dossier code: 5 tries in an hour. The per-code counter
+# counts every try (a right one too): the shared limiter has no way to read a counter without adding to
+# it, and a lock that looked only at wrong tries would still tell a guesser which try was right.
+IP_LIMIT = 10
+IP_WINDOW_SECONDS = 600
+CODE_LIMIT = 5
+CODE_WINDOW_SECONDS = 3600
+# How much of the code a log line may carry: the agency part, never the whole code.
+LOGGED_CODE_PREFIX = 8
+
+_NON_DIGITS = re.compile(r"\D")
+# Compared against when there is nothing to compare with: never equal to 4 digits.
+_NEVER = b"-" * FACTOR_DIGITS
+
+NOT_FOUND_MESSAGE = gettext_lazy("No dossier matches the information you entered.")
+FACTOR_HELP = gettext_lazy(
+    "Of the phone number or personal identification number given with the dossier: "
+    "for 0912 345 678, enter 5678."
+)
+
+
+class Timeliness(enum.StrEnum):
+    """Where the dossier stands against its appointment, in words (never in colour alone)."""
+
+    EARLY = "early"
+    ON_TIME = "on_time"
+    LATE = "late"
+    WITHIN_DEADLINE = "within_deadline"
+    OVERDUE = "overdue"
+    NONE = ""
+
+    @property
+    def label(self) -> str:
+        return str(_TIMELINESS_LABELS[self])
+
+
+_TIMELINESS_LABELS = {
+    Timeliness.EARLY: gettext_lazy("Done before the deadline"),
+    Timeliness.ON_TIME: gettext_lazy("Done on time"),
+    Timeliness.LATE: gettext_lazy("Done late"),
+    Timeliness.WITHIN_DEADLINE: gettext_lazy("Being handled, within the deadline"),
+    Timeliness.OVERDUE: gettext_lazy("Being handled, past the deadline"),
+    Timeliness.NONE: gettext_lazy("No deadline"),
+}
+
+_OUTCOME_TIMELINESS: dict[str, Timeliness] = {
+    ControlRow.Outcome.EARLY: Timeliness.EARLY,
+    ControlRow.Outcome.ON_TIME: Timeliness.ON_TIME,
+    ControlRow.Outcome.LATE: Timeliness.LATE,
+}
+
+# The statuses at which the agencies' work is over, and the result (or the refusal) is there.
+_DONE_STATUSES = (Status.PROCESSED, Status.RETURNED, Status.REFUSED)
+_CLOSED_STATUSES = frozenset({*_DONE_STATUSES, Status.STOPPED})
+
+
+@dataclass(frozen=True)
+class LookupStep:
+    """One hand-over on the process control slip (form 06), without the officers' names."""
+
+    name: str
+    from_agency: str
+    to_agency: str
+    handed_at: datetime
+    due_at: datetime | None
+    outcome: Timeliness
+
+
+@dataclass(frozen=True)
+class LookupStatusChange:
+    status: str
+    status_label: str
+    national_status_code: int
+    at: datetime
+
+
+@dataclass(frozen=True)
+class DossierLookup:
+    """What anybody holding the code and the factor may see."""
+
+    code: str
+    procedure: str
+    receiving_agency: str
+    processing_agency: str
+    status: str
+    status_label: str
+    national_status_code: int
+    submitted_at: datetime
+    received_at: datetime | None
+    due_at: datetime | None
+    finished_at: datetime | None
+    timeliness: Timeliness
+    steps: list[LookupStep] = field(default_factory=list)
+    history: list[LookupStatusChange] = field(default_factory=list)
+
+
+class LookupOutcome(enum.Enum):
+    FOUND = "found"
+    NOT_FOUND = "not_found"
+    RATE_LIMITED = "rate_limited"
+
+
+@dataclass(frozen=True)
+class LookupAnswer:
+    outcome: LookupOutcome
+    dossier: DossierLookup | None = None
+    retry_at: datetime | None = None
+
+    @property
+    def retry_after_seconds(self) -> int:
+        if self.retry_at is None:
+            return 0
+        return max(1, math.ceil((self.retry_at - timezone.now()).total_seconds()))
+
+
+def lookup_normalise_code(raw: str) -> str:
+    """Codes are printed in capitals with dots and dashes; people type them with spaces and in lower case."""
+    return "".join((raw or "").split()).upper()[:CODE_MAX_LENGTH]
+
+
+def factor_is_well_formed(factor: str) -> bool:
+    return len(factor) == FACTOR_DIGITS and factor.isascii() and factor.isdigit()
+
+
+def lookup_url(code: str, *, absolute: bool = True) -> str:
+    """The page the receipt's QR code and the messages to the applicant link to (``?ma=<code>``); absolute
+    when ``PUBLIC_BASE_URL`` is set (docs/lookup-and-notifications.md)."""
+    path = f"{reverse('lookup:lookup')}?{urlencode({'ma': code})}"
+    base = str(settings.PUBLIC_BASE_URL or "").rstrip("/")
+    return f"{base}{path}" if absolute and base else path
+
+
+def _last_digits(value: str) -> bytes:
+    digits = _NON_DIGITS.sub("", value or "")
+    return digits[-FACTOR_DIGITS:].encode() if len(digits) >= FACTOR_DIGITS else _NEVER
+
+
+def _factor_matches(dossier: Dossier | None, factor: str) -> bool:
+    """Both comparisons always run, in constant time, whether or not the dossier exists."""
+    phone = _last_digits(dossier.applicant_phone) if dossier is not None else _NEVER
+    personal_id = _last_digits(dossier.applicant_personal_id) if dossier is not None else _NEVER
+    given = factor.encode() if factor_is_well_formed(factor) else _NEVER
+    phone_matches = hmac.compare_digest(given, phone)
+    id_matches = hmac.compare_digest(given, personal_id)
+    return dossier is not None and given != _NEVER and (phone_matches | id_matches)
+
+
+def _rate_limited(code: str, ip: str) -> datetime | None:
+    """Count this try; when it is over a limit, the moment the blocking window ends."""
+    if rate_limit_hit(f"lookup:ip:{ip}", IP_LIMIT, IP_WINDOW_SECONDS):
+        logger.warning("lookup_rate_limited", scope="ip", ip=ip)
+        return rate_limit_window_end(IP_WINDOW_SECONDS)
+    if rate_limit_hit(f"lookup:code:{code}", CODE_LIMIT, CODE_WINDOW_SECONDS):
+        logger.warning("lookup_rate_limited", scope="code", code_prefix=code[:LOGGED_CODE_PREFIX], ip=ip)
+        return rate_limit_window_end(CODE_WINDOW_SECONDS)
+    return None
+
+
+def _agency_name(agency: object) -> str:
+    return str(getattr(agency, "name", "") or "")
+
+
+def _timeliness(dossier: Dossier, finished_at: datetime | None, now: datetime) -> Timeliness:
+    if dossier.due_at is None or dossier.status == Status.STOPPED:
+        return Timeliness.NONE
+    if finished_at is not None:
+        # Imported here: intake imports notify, which imports this module for lookup_url.
+        from egov.dossiers.intake import control_outcome
+
+        return _OUTCOME_TIMELINESS.get(control_outcome(finished_at, dossier.due_at), Timeliness.NONE)
+    if dossier.status in _CLOSED_STATUSES:
+        return Timeliness.NONE
+    return Timeliness.OVERDUE if now > dossier.due_at else Timeliness.WITHIN_DEADLINE
+
+
+def dossier_lookup_view(dossier: Dossier, *, now: datetime | None = None) -> DossierLookup:
+    """The public view of a dossier: form 06 and the status history, with no personal data."""
+    rows = dossier.control_rows.select_related("from_agency", "to_agency").order_by("handed_at", "id")
+    steps = [
+        LookupStep(
+            name=row.step,
+            from_agency=_agency_name(row.from_agency),
+            to_agency=_agency_name(row.to_agency),
+            handed_at=row.handed_at,
+            due_at=row.due_at,
+            outcome=_OUTCOME_TIMELINESS.get(row.outcome, Timeliness.NONE),
+        )
+        for row in rows
+    ]
+    history = [
+        LookupStatusChange(
+            status=event.to_status,
+            status_label=str(Status(event.to_status).label),
+            national_status_code=NATIONAL_STATUS_CODE[event.to_status],
+            at=event.at,
+        )
+        for event in dossier.events.order_by("at", "id")
+    ]
+    finished_at = next((change.at for change in history if change.status in _DONE_STATUSES), None)
+    status = Status(dossier.status)
+    return DossierLookup(
+        code=dossier.code,
+        procedure=dossier.procedure_version.name,
+        receiving_agency=_agency_name(dossier.receiving_agency),
+        processing_agency=_agency_name(dossier.processing_agency),
+        status=status.value,
+        status_label=str(status.label),
+        national_status_code=NATIONAL_STATUS_CODE[status],
+        submitted_at=dossier.submitted_at,
+        received_at=dossier.received_at,
+        due_at=dossier.due_at,
+        finished_at=finished_at,
+        timeliness=_timeliness(dossier, finished_at, now or timezone.now()),
+        steps=steps,
+        history=history,
+    )
+
+
+def dossier_lookup(*, code: str, factor: str, ip: str | None) -> LookupAnswer:
+    """Look a dossier up for anybody who holds its code and factor; the one entry point of the page and
+    the API, so that both count against the same limits."""
+    code = lookup_normalise_code(code)
+    factor = (factor or "").strip()
+    client = ip or "unknown"
+    retry_at = _rate_limited(code, client)
+    if retry_at is not None:
+        return LookupAnswer(LookupOutcome.RATE_LIMITED, retry_at=retry_at)
+    dossier = (
+        Dossier.objects.select_related("procedure_version", "receiving_agency", "processing_agency")
+        .filter(code=code)
+        .first()
+    )
+    if not _factor_matches(dossier, factor):
+        logger.warning(
+            "lookup_failed",
+            code_prefix=code[:LOGGED_CODE_PREFIX],
+            ip=client,
+            is_known_code=dossier is not None,
+        )
+        return LookupAnswer(LookupOutcome.NOT_FOUND)
+    assert dossier is not None  # _factor_matches is False without a dossier
+    logger.info("lookup_succeeded", code_prefix=code[:LOGGED_CODE_PREFIX])
+    return LookupAnswer(LookupOutcome.FOUND, dossier=dossier_lookup_view(dossier))
+
+
+def rate_limit_message(retry_at: datetime | None) -> str:
+    moment = timezone.localtime(retry_at or timezone.now())
+    return _("Too many attempts. Please wait and try again after %(time)s.") % {"time": f"{moment:%H:%M}"}
