@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("xep-hang/", include("egov.queueing.urls")),
     path("mot-cua/", include("egov.dossiers.urls_desk")),
     path("", include("egov.portal.urls")),
 ]

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "egov.estore",
     "egov.dossiers",
     "egov.portal",
+    "egov.queueing",
 ]
 
 MIDDLEWARE = [

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-DEMO_COMMANDS = ["load_demo_province", "load_demo_catalogue", "load_demo_estore"]
+DEMO_COMMANDS = ["load_demo_province", "load_demo_catalogue", "load_demo_estore", "load_demo_queueing"]
 
 
 class Command(BaseCommand):
