@@ -8,12 +8,17 @@ class DossiersConfig(AppConfig):
     verbose_name = _("Dossiers")
 
     def ready(self) -> None:
-        from datetime import time
+        from datetime import time, timedelta
 
         from egov.core.schedule import Job, register_job
         from egov.dossiers.intake import supplements_close_expired
+        from egov.dossiers.notify import notifications_retry_due
 
         # Decree 118/2025 Art. 19.5: close dossiers not supplemented within 15 days, every night.
         register_job(
             Job(name="dossiers.close_unsupplemented", run=supplements_close_expired, daily_at=time(0, 5))
+        )
+        # Notifications whose retry is due (a deferred task may have been lost with the queue).
+        register_job(
+            Job(name="dossiers.notifications_retry", run=notifications_retry_due, every=timedelta(minutes=5))
         )

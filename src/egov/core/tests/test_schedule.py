@@ -51,4 +51,6 @@ def test_due_jobs_run_once_and_a_failure_does_not_stop_the_others(monkeypatch):
 
 
 def test_the_platform_registers_its_nightly_jobs():
-    assert {"dossiers.close_unsupplemented", "identity.purge"} <= set(schedule.JOBS)
+    assert {"dossiers.close_unsupplemented", "dossiers.notifications_retry", "identity.purge"} <= set(
+        schedule.JOBS
+    )
