@@ -186,7 +186,7 @@ OFFICIAL_SIGN_IN_IP_LIMIT = config(
 )
 
 OIDC_ISSUER = config("OIDC_ISSUER", "", description="VNeID (OpenID Connect) issuer URL; empty hides VNeID.")
-OIDC_CLIENT_ID = config("OIDC_CLIENT_ID", "", description="OpenID Connect client id registered for this site.")
+OIDC_CLIENT_ID = config("OIDC_CLIENT_ID", "", description="OpenID Connect client id of this site.")
 OIDC_CLIENT_SECRET = config("OIDC_CLIENT_SECRET", "", description="OpenID Connect client secret.")
 OIDC_SCOPES = config(
     "OIDC_SCOPES", ["openid", "profile"], cast=list, description="Comma-separated scopes to request."

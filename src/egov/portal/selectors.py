@@ -59,5 +59,7 @@ def profile_values(*, user: User) -> dict[str, Any]:
         if profile.date_of_birth:
             values["date_of_birth"] = profile.date_of_birth.isoformat()
         # What the person declared last wins, except what identifies them (name, personal ID).
-        values.update({k: v for k, v in profile.declared.items() if v and k not in {"full_name", "personal_id"}})
+        values.update(
+            {k: v for k, v in profile.declared.items() if v and k not in {"full_name", "personal_id"}}
+        )
     return {key: value for key, value in values.items() if value}
