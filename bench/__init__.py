@@ -9,4 +9,5 @@ from __future__ import annotations
 # name → module; imported only when run, so one benchmark's missing dependency cannot stop the others.
 BENCHMARKS: dict[str, str] = {
     "calendar": "bench.calendar_bench",
+    "search": "bench.search_bench",
 }

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from egov.catalog.api import router as catalogue_router
 from egov.core.calendar.api import router as calendar_router
 from egov.dossiers.api_desk import router as desk_router
 from egov.dossiers.api_public import router as lookup_router
@@ -56,4 +57,5 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
 
 api.add_router("/calendar/", calendar_router)
 api.add_router("/desk/", desk_router)
+api.add_router("/catalogue/", catalogue_router)
 api.add_router("/lookup/", lookup_router)

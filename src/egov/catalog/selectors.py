@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 
 from egov.catalog.models import Field, Procedure, ProcedureVersion, RequiredPaper
+from egov.catalog.search import SearchResult, procedure_search  # noqa: F401 - the app's public face
 
 
 def published_versions() -> QuerySet[ProcedureVersion]:
