@@ -325,10 +325,12 @@ def slip_pdf(slip: Slip) -> StoredFile:
     with transaction.atomic():
         locked = (
             Slip.objects.select_for_update(of=("self",))
-            .select_related("dossier__receiving_agency__parent", "issued_by", "file")
+            .select_related("dossier__receiving_agency__parent", "issued_by")
             .get(pk=slip.pk)
         )
-        stored = locked.file
+        # Read the file through its id: on PostgreSQL a row joined in the same statement would come from
+        # the snapshot taken before we waited for the lock, and miss the file the first caller just made.
+        stored = StoredFile.objects.filter(pk=locked.file_id).first() if locked.file_id else None
         if stored is None:  # nobody rendered it while we waited for the lock
             stored = stored_file_from_bytes(
                 content=render_slip(locked), name=slip_file_name(locked), actor=None

@@ -63,7 +63,7 @@ def test_online_channel_uses_the_online_processing_time(province, officer, appli
     assert received.due_at == at(2026, 5, 5, 10)
 
 
-def test_received_before_15_00_is_transferred_the_same_day_after_it_the_next_working_day():
+def test_received_before_15_00_is_transferred_the_same_day_after_it_the_next_working_day(db):
     """Art. 18.2."""
     assert transfer_deadline(at(2026, 2, 13, 14, 59)) == at(2026, 2, 13, 17)
     assert transfer_deadline(at(2026, 2, 13, 15, 1)) == at(2026, 2, 23, 8, 30)  # Tết, then Mon 23/02
