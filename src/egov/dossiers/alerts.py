@@ -3,6 +3,8 @@ provincial system 2 hours to alert the desk; we alert at once, after the dossier
 
 from __future__ import annotations
 
+from typing import Any
+
 import structlog
 from django.db import transaction
 from django.utils import timezone, translation
@@ -50,3 +52,39 @@ def alert_desk_of_arrival(dossier_id: int) -> int:
         alerted += 1
     logger.info("desk_alerted", dossier=dossier.code, officers=alerted)
     return alerted
+
+
+def alert_officers(*, step: Any, kind: str, consultation: Any = None) -> int:
+    """Tell the step's holder that it falls due soon, or the agency's heads that it (or a consultation
+    answer) is late. E-mail, sent by the scheduler's job; returns how many were told."""
+    dossier = step.dossier
+    with translation.override("vi"):
+        due = timezone.localtime(step.due_at) if step.due_at else None
+        values = {"code": dossier.code, "step": step.name, "due": f"{due:%H:%M %d/%m/%Y}" if due else "—"}
+        if kind == "due_soon":
+            subject = _("Dossier %(code)s: step “%(step)s” falls due at %(due)s") % values
+            recipients = (
+                [step.assignee]
+                if step.assignee_id
+                else list(users_of_agency(agency=step.agency, roles=[step.role]))
+            )
+        elif kind == "overdue":
+            subject = _("Overdue: dossier %(code)s, step “%(step)s” was due at %(due)s") % values
+            recipients = list(
+                users_of_agency(agency=step.agency, roles=[Role.HEAD_OF_DIVISION, Role.AGENCY_HEAD])
+            )
+        else:
+            subject = _("Late answer: %(agency)s has not answered the consultation on dossier %(code)s") % {
+                "agency": consultation.agency.name,
+                "code": dossier.code,
+            }
+            recipients = list(
+                users_of_agency(agency=step.agency, roles=[Role.HEAD_OF_DIVISION, Role.AGENCY_HEAD])
+            )
+    sent = 0
+    for person in recipients:
+        if person is not None and person.email:
+            send_email(recipient=person.email, subject=subject, body=subject)
+            sent += 1
+    logger.info("officers_alerted", dossier=dossier.code, kind=kind, officers=sent)
+    return sent

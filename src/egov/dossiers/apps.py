@@ -22,3 +22,9 @@ class DossiersConfig(AppConfig):
         register_job(
             Job(name="dossiers.notifications_retry", run=notifications_retry_due, every=timedelta(minutes=5))
         )
+        # Warn holders of steps falling due, escalate overdue steps and late consultation answers.
+        from egov.dossiers.processing import steps_warn_and_escalate
+
+        register_job(
+            Job(name="dossiers.step_warnings", run=steps_warn_and_escalate, every=timedelta(minutes=15))
+        )

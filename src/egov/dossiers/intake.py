@@ -19,6 +19,7 @@ from egov.core.calendar.selectors import add_working_hours, get_calendar
 from egov.core.permissions import Permission
 from egov.dossiers.models import ControlRow, Dossier, DossierPaper, Slip, Status, SupplementRequest
 from egov.dossiers.notify import dossier_notify_on_commit
+from egov.dossiers.processing import processing_start, processing_supplement_received
 from egov.dossiers.services import dossier_transition
 
 # Decree 118/2025 Art. 18.2: received after 15:00 → transferred at the start of the next working day.
@@ -73,10 +74,18 @@ def control_outcome(handed_at: datetime, due_at: datetime | None) -> str:
 
 
 def _processing_agency(dossier: Dossier) -> Agency | None:
+    """The first agency step's agency; for a procedure the communes implement, the commune whose centre
+    received it (a commune centre is a unit of its People's Committee)."""
     version = dossier.procedure_version
-    first_step = version.steps.exclude(agency__isnull=True).order_by("order").first()
+    first_step = (
+        version.steps.exclude(agency__isnull=True).exclude(role="one_stop_officer").order_by("order").first()
+    )
     if first_step is not None:
         return first_step.agency
+    implementing = set(version.implementing_agencies.values_list("id", flat=True))
+    parent_id = dossier.receiving_agency.parent_id
+    if parent_id in implementing:
+        return Agency.objects.get(pk=parent_id)
     return version.implementing_agencies.order_by("code").first()
 
 
@@ -204,15 +213,20 @@ def dossier_supplement(
         request = locked.supplement_requests.filter(fulfilled_at__isnull=True, expired_at__isnull=True).last()
         if request is None:
             raise ValidationError(_("Nothing has been requested for this dossier."))
-        dossier_transition(dossier=locked, to=Status.NEW, actor=actor, note=note, at=moment)
+        during_processing = request.stage == SupplementRequest.Stage.PROCESSING
+        target = Status.PROCESSING if during_processing else Status.NEW
+        dossier_transition(dossier=locked, to=target, actor=actor, note=note, at=moment)
         request.fulfilled_at = moment
         request.save(update_fields=["fulfilled_at"])
+        if during_processing:
+            processing_supplement_received(dossier=locked, request=request, at=moment)
         for paper in papers:
             paper.dossier = locked
             paper.supplement = request
             paper.save()
-        locked.acceptance_due_at = acceptance_deadline(moment)
-        locked.save(update_fields=["acceptance_due_at", "updated_at"])
+        if not during_processing:
+            locked.acceptance_due_at = acceptance_deadline(moment)
+            locked.save(update_fields=["acceptance_due_at", "updated_at"])
     return locked
 
 
@@ -254,6 +268,7 @@ def dossier_transfer(*, actor: Any, dossier: Dossier, at: datetime | None = None
         dossier_transition(dossier=locked, to=Status.PROCESSING, actor=actor, at=moment)
         Dossier.objects.filter(pk=locked.pk).update(transferred_at=moment)
         target = locked.processing_agency
+        processing_start(dossier=locked, actor=actor, at=moment)
         return ControlRow.objects.create(
             dossier=locked,
             step=_("Transfer to the processing agency"),

@@ -52,6 +52,7 @@ EVENT_STATUSES: dict[str, tuple[str, ...]] = {
     NotificationEvent.REFUSED: (Status.REFUSED,),
     NotificationEvent.RESULT_READY: (Status.PROCESSED, Status.RETURNED),
     NotificationEvent.STOPPED: (Status.STOPPED,),
+    NotificationEvent.EXTENDED: (),  # happens once per dossier (Art. 19.6), no status change
 }
 
 # The variables a template may use, with what they hold (listed in the admin).
@@ -141,7 +142,8 @@ def notification_context(dossier: Dossier, event: str) -> dict[str, str]:
         "receiving_agency": dossier.receiving_agency.name,
         "submitted_at": _moment(dossier.submitted_at),
         "received_at": _moment(dossier.received_at),
-        "due_at": _moment(dossier.due_at),
+        # The appointment as it stands: the one extension (form 04) replaces the receipt's.
+        "due_at": _moment(getattr(getattr(dossier, "extension", None), "new_due_at", None) or dossier.due_at),
         "items": "",
         "items_lines": "",
         "supplement_due_on": "",
@@ -160,6 +162,11 @@ def notification_context(dossier: Dossier, event: str) -> dict[str, str]:
                 supplement_due_on=f"{request.due_on:%d/%m/%Y}",
                 reason=request.reason,
             )
+    elif event == NotificationEvent.EXTENDED:
+        slip = (
+            Slip.objects.filter(dossier=dossier, kind=Slip.Kind.APOLOGY).order_by("-issued_at", "-id").first()
+        )
+        context.update(reason=(slip.data.get("reason", "") if slip is not None else ""))
     elif event in (NotificationEvent.REFUSED, NotificationEvent.STOPPED):
         kind = Slip.Kind.REFUSAL if event == NotificationEvent.REFUSED else Slip.Kind.STOP_NOTICE
         slip = Slip.objects.filter(dossier=dossier, kind=kind).order_by("-issued_at", "-id").first()

@@ -75,6 +75,15 @@ class Dossier(TimeStampedModel):
     transfer_due_at = models.DateTimeField(_("to be transferred by"), null=True, blank=True)
     transferred_at = models.DateTimeField(_("transferred at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("result returned at"), null=True, blank=True)
+    return_method = models.CharField(
+        _("result returned"),
+        max_length=16,
+        choices=[("counter", _("At the counter")), ("online", _("Online")), ("post", _("By post"))],
+        blank=True,
+    )
+    post_dispatched_at = models.DateTimeField(_("sent by post at"), null=True, blank=True)
     sets = models.PositiveSmallIntegerField(_("number of sets"), default=1)
     authorised_person = models.CharField(_("authorised person"), max_length=255, blank=True)
     is_receipt_requested = models.BooleanField(

@@ -18,6 +18,7 @@ class Slip(models.Model):
         REFUSAL = "refusal", _("Refusal (form 03)")
         APOLOGY = "apology", _("Apology and extension (form 04)")
         STOP_NOTICE = "stop_notice", _("Stop notice (form 05)")
+        TRANSFER = "transfer", _("Transfer slip (Phiếu chuyển xử lý)")
 
     dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.PROTECT, related_name="slips")
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)

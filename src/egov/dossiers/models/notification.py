@@ -19,6 +19,7 @@ class NotificationEvent(models.TextChoices):
     REFUSED = "refused", _("Dossier refused")
     RESULT_READY = "result_ready", _("Result ready")
     STOPPED = "stopped", _("Dossier stopped")
+    EXTENDED = "extended", _("Appointment moved, with an apology")
 
 
 class NotificationTemplate(TimeStampedModel):
