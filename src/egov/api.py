@@ -11,6 +11,7 @@ from egov.catalog.api import router as catalogue_router
 from egov.core.calendar.api import router as calendar_router
 from egov.dossiers.api_desk import router as desk_router
 from egov.dossiers.api_public import router as lookup_router
+from egov.dossiers.api_work import router as work_router
 
 api = NinjaAPI(
     title="egov-vn API",
@@ -59,3 +60,4 @@ api.add_router("/calendar/", calendar_router)
 api.add_router("/desk/", desk_router)
 api.add_router("/catalogue/", catalogue_router)
 api.add_router("/lookup/", lookup_router)
+api.add_router("/work/", work_router)

@@ -19,6 +19,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("xep-hang/", include("egov.queueing.urls")),
     path("mot-cua/", include("egov.dossiers.urls_desk")),
+    path("xu-ly/", include("egov.dossiers.urls_work")),
+    path("danh-gia/", include("egov.dossiers.urls_rating")),
     path("", include("egov.portal.urls")),
 ]
 

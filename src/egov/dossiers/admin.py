@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+import egov.dossiers.admin_processing  # noqa: F401 - registers the delegation admin
 from egov.dossiers import admin_notifications  # noqa: F401 - registers the notification admin
 from egov.dossiers.models import Dossier, DossierEvent, DossierPaper
 

@@ -1,0 +1,346 @@
+"""Reading the processing work: the officer's queue and the dossier as their agency may see it.
+
+The permission is the WHERE clause. A :class:`WorkScope` is computed once per request from the user's
+roles (``agencies_where_permitted``, the one place permissions are decided) and delegations; the queue is
+then one query for the page rows and one count, whatever the number of rows, never a check per row.
+``WorkScope.can_act`` says for one step exactly what ``processing.step_can_act`` says, without queries
+(a test holds the two together).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from fractions import Fraction
+from functools import reduce
+from operator import or_
+from typing import Any, ClassVar
+
+from django.db.models import BooleanField, Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from egov.accounts.models import Agency, User
+from egov.accounts.selectors import agencies_where_permitted, users_of_agency
+from egov.core.calendar.selectors import add_working_days, add_working_hours
+from egov.core.permissions import ROLE_PERMISSIONS, Permission, Role
+from egov.dossiers.models import Consultation, Delegation, Dossier, DossierStep, Status, StepHolding
+from egov.dossiers.processing import (
+    STEP_PERMISSION,
+    SUPPLEMENT_WINDOW_WORKING_DAYS,
+    WARN_BEFORE_HOURS,
+)
+
+PAGE_SIZE = 100
+# Statuses in which a dossier's active steps are work to do (stopped, refused, returned: nothing left).
+OPEN_STATUSES = (
+    Status.PROCESSING,
+    Status.SUPPLEMENT_REQUESTED,
+    Status.PAYMENT_REQUESTED,
+    Status.WITHDRAWAL_REQUESTED,
+    Status.PROCESSED,
+)
+# Statuses in which the clock of the steps stops: the applicant's time.
+PAUSED_STATUSES = (Status.SUPPLEMENT_REQUESTED, Status.PAYMENT_REQUESTED)
+_SCOPE_PERMISSIONS = tuple(
+    dict.fromkeys([*STEP_PERMISSION.values(), Permission.DOSSIER_VIEW, Permission.RESULT_RETURN])
+)
+
+
+# -- who the user is at work --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkScope:
+    """The agencies where the user holds each permission today, and whose work they hold as a delegate."""
+
+    user: User
+    at: datetime
+    permitted: Mapping[str, frozenset[int]]
+    delegations: tuple[tuple[int, int], ...] = ()  # (agency id, absent user id)
+
+    def agencies(self, permission: str) -> frozenset[int]:
+        return self.permitted.get(permission, frozenset())
+
+    @property
+    def heads(self) -> frozenset[int]:
+        """Agencies where the user is a head (approves, reassigns, refuses, apologises)."""
+        return self.agencies(Permission.DOSSIER_APPROVE)
+
+    @property
+    def viewing(self) -> frozenset[int]:
+        """Agencies whose part of a dossier the user may read: any role that works dossiers there, or a
+        delegation there."""
+        found: set[int] = set()
+        for permission in _SCOPE_PERMISSIONS:
+            if permission != Permission.AGENCY_MANAGE:
+                found |= self.agencies(permission)
+        return frozenset(found | {agency for agency, _absent in self.delegations})
+
+    @property
+    def is_worker(self) -> bool:
+        return bool(self.viewing)
+
+    def delegated_absent(self, agency_id: int) -> set[int]:
+        return {absent for agency, absent in self.delegations if agency == agency_id}
+
+    def can_act(self, step: DossierStep) -> bool:
+        """``processing.step_can_act`` for this user, from the scope (no queries)."""
+        if not self.user.is_active:
+            return False
+        if step.assignee_id is not None:
+            return (
+                step.assignee_id == self.user.pk
+                or step.assignee_id in self.delegated_absent(step.agency_id)
+                or step.agency_id in self.heads
+            )
+        return step.agency_id in self.agencies(STEP_PERMISSION[Role(step.role)])
+
+    def can_see_step_details(self, step: DossierStep) -> bool:
+        """Holders, notes and consultations of a step are its agency's; other agencies see the outline."""
+        return step.agency_id in self.viewing
+
+
+def work_scope(*, user: Any, at: datetime | None = None) -> WorkScope:
+    moment = at or timezone.now()
+    if not isinstance(user, User) or not user.is_authenticated or not user.is_active:
+        return WorkScope(user=User(), at=moment, permitted={})
+    permitted: dict[str, frozenset[int]] = {
+        str(permission): frozenset(agencies_where_permitted(user=user, permission=permission))
+        for permission in _SCOPE_PERMISSIONS
+    }
+    delegations = tuple(
+        Delegation.objects.filter(delegate=user, valid_from__lte=moment, valid_to__gt=moment).values_list(
+            "agency_id", "absent_id"
+        )
+    )
+    return WorkScope(user=user, at=moment, permitted=permitted, delegations=delegations)
+
+
+def _can_act_condition(scope: WorkScope) -> Q:
+    """The WHERE form of ``WorkScope.can_act``."""
+    conditions = [Q(assignee_id=scope.user.pk)]
+    by_agency: dict[int, set[int]] = {}
+    for agency, absent in scope.delegations:
+        by_agency.setdefault(agency, set()).add(absent)
+    conditions += [Q(agency_id=agency, assignee_id__in=absent) for agency, absent in by_agency.items()]
+    if scope.heads:
+        conditions.append(Q(assignee__isnull=False, agency_id__in=scope.heads))
+    for role, permission in STEP_PERMISSION.items():
+        agencies = scope.agencies(permission)
+        if agencies:
+            conditions.append(Q(assignee__isnull=True, role=role, agency_id__in=agencies))
+    return reduce(or_, conditions)
+
+
+def _visible_condition(scope: WorkScope) -> Q:
+    """What the queue lists: what the user can act on, and every active step of the agencies they head."""
+    condition = _can_act_condition(scope)
+    if scope.heads:
+        condition |= Q(agency_id__in=scope.heads)
+    return condition
+
+
+# -- the queue --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """The queue's filters, as they stand in the URL (``?han=qua-han&thu-tuc=1.001193&co-quan=7``)."""
+
+    due: str = ""  # "soon" | "overdue" | ""
+    procedure: str = ""  # national code
+    agency: int | None = None
+    only_mine: bool = False
+    order: str = "urgency"  # "urgency" | "code" | "started"
+    page: int = 1
+
+    URL_DUE: ClassVar[dict[str, str]] = {"sap-den-han": "soon", "qua-han": "overdue"}
+    URL_ORDER: ClassVar[dict[str, str]] = {"khan-cap": "urgency", "ma": "code", "bat-dau": "started"}
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str]) -> QueueFilters:
+        """Unknown or malformed values are ignored (a filter that does not parse does not filter)."""
+        agency = query.get("co-quan", "")
+        page = query.get("trang", "")
+        return cls(
+            due=cls.URL_DUE.get(query.get("han", ""), ""),
+            procedure=query.get("thu-tuc", "").strip()[:32],
+            agency=int(agency) if agency.isdigit() else None,
+            only_mine=query.get("cua-toi") == "1",
+            order=cls.URL_ORDER.get(query.get("sap-xep", ""), "urgency"),
+            page=max(1, int(page)) if page.isdigit() else 1,
+        )
+
+
+@dataclass
+class QueuePage:
+    rows: Sequence[DossierStep]
+    total: int
+    page: int
+    pages: int
+    page_size: int = PAGE_SIZE
+    filters: QueueFilters = field(default_factory=QueueFilters)
+
+
+def _filtered(scope: WorkScope, filters: QueueFilters) -> QuerySet[DossierStep]:
+    steps = DossierStep.objects.filter(
+        _visible_condition(scope), state=DossierStep.State.ACTIVE, dossier__status__in=OPEN_STATUSES
+    )
+    if filters.only_mine:
+        steps = steps.filter(_can_act_condition(scope))
+    if filters.due == "overdue":
+        steps = steps.filter(due_at__lte=scope.at).exclude(dossier__status__in=PAUSED_STATUSES)
+    elif filters.due == "soon":
+        soon = add_working_hours(scope.at, Fraction(WARN_BEFORE_HOURS))
+        steps = steps.filter(due_at__gt=scope.at, due_at__lte=soon).exclude(
+            dossier__status__in=PAUSED_STATUSES
+        )
+    if filters.procedure:
+        steps = steps.filter(dossier__procedure_version__procedure__national_code=filters.procedure)
+    if filters.agency is not None:
+        steps = steps.filter(agency_id=filters.agency)
+    return steps
+
+
+def work_queue_page(*, scope: WorkScope, filters: QueueFilters) -> QueuePage:
+    """One page of the queue, most urgent first (steps waiting for the applicant last), with the exact
+    total: two queries. Each row carries ``can_act`` (the user may act on it, not only see it as a head)
+    and ``is_paused`` (the dossier waits for the applicant)."""
+    if not scope.is_worker:
+        return QueuePage(rows=[], total=0, page=1, pages=1, filters=filters)
+    steps = _filtered(scope, filters)
+    total = steps.count()
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(filters.page, pages)
+    ordering: tuple[Any, ...]
+    if filters.order == "code":
+        ordering = ("dossier__code", "order", "pk")
+    elif filters.order == "started":
+        ordering = ("started_at", "pk")
+    else:
+        ordering = ("is_paused", "due_at", "pk")
+    rows = list(
+        steps.select_related("dossier__procedure_version__procedure", "agency", "assignee")
+        .annotate(
+            can_act=Case(
+                When(_can_act_condition(scope), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            is_paused=Case(
+                When(dossier__status__in=PAUSED_STATUSES, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by(*ordering)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    )
+    return QueuePage(rows=rows, total=total, page=page, pages=pages, filters=filters)
+
+
+def work_queue_procedures(*, scope: WorkScope) -> list[tuple[str, str]]:
+    """(national code, name) of the procedures in the user's queue, for the filter: one query."""
+    if not scope.is_worker:
+        return []
+    found: dict[str, str] = {}
+    for code, name in (
+        _filtered(scope, QueueFilters())
+        .values_list(
+            "dossier__procedure_version__procedure__national_code", "dossier__procedure_version__name"
+        )
+        .distinct()
+        .order_by("dossier__procedure_version__procedure__national_code")
+    ):
+        found.setdefault(code, name)
+    return list(found.items())
+
+
+def work_agencies(*, scope: WorkScope) -> list[Agency]:
+    """The agencies whose work the user sees in the queue, for the filter."""
+    ids = set(scope.heads) | {agency for agency, _absent in scope.delegations}
+    for permission in STEP_PERMISSION.values():
+        ids |= scope.agencies(permission)
+    return list(Agency.objects.filter(pk__in=ids).order_by("code"))
+
+
+# -- one dossier --------------------------------------------------------------------------------------------
+
+
+def work_dossier(*, scope: WorkScope, code: str) -> Dossier | None:
+    """A dossier the user may open from processing: received by a section they work in, with a step of an
+    agency they work in or whose work they hold as a delegate, or asking their agency's opinion. None
+    otherwise (no hint that it exists)."""
+    if not scope.is_worker:
+        return None
+    viewing = scope.viewing
+    steps = DossierStep.objects.filter(dossier=OuterRef("pk"))
+    step_condition = Q(agency_id__in=viewing)
+    for agency, absent in scope.delegations:
+        step_condition |= Q(agency_id=agency, assignee_id=absent)
+    consulted = Consultation.objects.filter(step__dossier=OuterRef("pk"), agency_id__in=viewing)
+    return (
+        Dossier.objects.filter(code=code)
+        .filter(Q(receiving_agency_id__in=viewing) | Exists(steps.filter(step_condition)) | Exists(consulted))
+        .select_related("procedure_version__procedure", "receiving_agency", "processing_agency", "applicant")
+        .prefetch_related("papers__file", "papers__estore_item", "events__actor", "slips")
+        .first()
+    )
+
+
+@dataclass
+class DossierParts:
+    """What the processing page shows of a dossier, split by what the user's agencies may read."""
+
+    steps: list[DossierStep]
+    holdings: dict[int, list[StepHolding]]  # step id → who held it (own agencies' steps only)
+    consultations: list[Consultation]  # asked on own steps, or addressed to an own agency
+    supplement_window_end: datetime | None
+
+
+def work_dossier_parts(*, scope: WorkScope, dossier: Dossier) -> DossierParts:
+    steps = list(dossier.steps.select_related("agency", "assignee").order_by("order", "pk"))
+    own = [step.pk for step in steps if scope.can_see_step_details(step)]
+    holdings: dict[int, list[StepHolding]] = {}
+    for holding in (
+        StepHolding.objects.filter(step_id__in=own)
+        .select_related("holder", "assigned_by")
+        .order_by("started_at", "pk")
+    ):
+        holdings.setdefault(holding.step_id, []).append(holding)
+    consultations = list(
+        Consultation.objects.filter(step__dossier=dossier)
+        .filter(Q(step_id__in=own) | Q(agency_id__in=scope.viewing))
+        .select_related("step__agency", "agency", "asked_by", "answered_by")
+        .order_by("asked_at", "pk")
+    )
+    window_end = (
+        add_working_days(dossier.received_at, SUPPLEMENT_WINDOW_WORKING_DAYS) if dossier.received_at else None
+    )
+    return DossierParts(
+        steps=steps, holdings=holdings, consultations=consultations, supplement_window_end=window_end
+    )
+
+
+def step_candidates(*, agency: Agency | int, role: str) -> QuerySet[User]:
+    """The people who may take a step of ``role`` in ``agency`` today (for reassigning or forwarding)."""
+    permission = STEP_PERMISSION[Role(role)]
+    roles = [held for held, granted in ROLE_PERMISSIONS.items() if permission in granted]
+    target = agency if isinstance(agency, Agency) else Agency.objects.get(pk=agency)
+    return (
+        users_of_agency(agency=target, roles=roles).filter(is_active=True).order_by("full_name", "username")
+    )
+
+
+def returned_unrated(*, scope: WorkScope, limit: int = 20) -> QuerySet[Dossier]:
+    """Dossiers the user's sections returned in the last week that nobody has rated: the kiosk's list."""
+    return (
+        Dossier.objects.filter(
+            receiving_agency_id__in=scope.agencies(Permission.DOSSIER_RECEIVE),
+            status=Status.RETURNED,
+            returned_at__gte=scope.at - timedelta(days=7),
+            rating__isnull=True,
+        )
+        .select_related("procedure_version")
+        .order_by("-returned_at")[:limit]
+    )

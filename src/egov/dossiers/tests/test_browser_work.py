@@ -1,0 +1,116 @@
+"""One dossier through two agencies from the processing pages, in a real browser at 1366×768: the
+department's specialist appraises and forwards, the commune verifies, the head previews and issues the
+apology (form 04), the director signs, the one-stop officer returns the result at the counter and opens
+the rating kiosk for the applicant. Screenshots (the ``screenshot`` fixture) go to test-artifacts/."""
+
+from __future__ import annotations
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.test import Client
+
+from egov.dossiers.models import DossierStep, Extension, Rating, Status
+from egov.dossiers.tests.test_browser_intake import vi
+from egov.dossiers.tests.test_work import NOW, at, build_world
+
+
+@pytest.fixture
+def two_agencies(province, applicant):
+    return build_world(province, applicant)
+
+
+@pytest.fixture(scope="module")
+def browser_context_args(browser_context_args):
+    """Officers' screens: 1366×768, Vietnamese."""
+    return {**browser_context_args, "viewport": {"width": 1366, "height": 768}, "locale": "vi-VN"}
+
+
+def act_as(page, live_server, user) -> None:
+    """The one browser page changes hands: sign it in as ``user``."""
+    client = Client()
+    client.force_login(user)
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_dossier_walks_through_two_agencies_from_the_pages(page, live_server, two_agencies, screenshot):
+    world = two_agencies
+    people, dossier = world["people"], world["dossier"]
+    with time_machine.travel(NOW, tick=True):
+        # The department's specialist finds the dossier in the queue, with its time left in words.
+        act_as(page, live_server, people["assignee"])
+        page.goto(f"{live_server.url}/xu-ly/")
+        assert vi("Processing queue") in page.content()
+        screenshot("work-queue-specialist")
+        page.get_by_role("link", name=dossier.code).click()
+        screenshot("work-dossier-specialist")
+        page.get_by_label(vi("Note for the next step (optional)")).fill("Hồ sơ hợp lệ, chuyển xã xác minh")
+        page.get_by_role("button", name=vi("Complete the step")).click()
+        verification = dossier.steps.get(order=3)
+        assert (verification.state, verification.agency) == (DossierStep.State.ACTIVE, world["commune"])
+
+        # The commune's specialist sees the department's step only as an outline, and verifies.
+        act_as(page, live_server, people["commune"])
+        page.goto(f"{live_server.url}/xu-ly/")
+        page.get_by_role("link", name=dossier.code).click()
+        assert "Hồ sơ hợp lệ, chuyển xã xác minh" not in page.content()
+        screenshot("work-dossier-commune")
+        page.get_by_role("button", name=vi("Complete the step")).click()
+        assert dossier.steps.get(order=4).state == DossierStep.State.ACTIVE
+
+        # The head sees the agency's work, previews form 04, then issues it.
+        act_as(page, live_server, people["head"])
+        page.goto(f"{live_server.url}/xu-ly/")
+        screenshot("work-queue-head")
+        page.get_by_role("link", name=dossier.code).click()
+        page.get_by_text(vi("Apologise and set a new appointment (form 04)")).click()
+        page.get_by_label(vi("New appointment")).fill("2026-03-16T14:00")
+        page.get_by_label(vi("Reason for the delay")).fill("Chờ ý kiến của cơ quan phối hợp")
+        page.get_by_role("button", name=vi("Preview form 04")).click()
+        assert "14:00 16/03/2026" in page.content()
+        assert not Extension.objects.filter(dossier=dossier).exists()
+        screenshot("work-apology-preview")
+        page.get_by_label(vi("I confirm and issue the apology and the new appointment (form 04)")).check()
+        page.get_by_role("button", name=vi("Issue form 04")).click()
+        assert Extension.objects.get(dossier=dossier).new_due_at == at(16, 14)
+
+        # The director signs: the signature is confirmed first.
+        act_as(page, live_server, people["director"])
+        page.goto(f"{live_server.url}/xu-ly/ho-so/{dossier.code}/")
+        page.get_by_label(vi("I confirm that I have signed the result")).check()
+        page.get_by_role("button", name=vi("Signed: complete and send for return")).click()
+        dossier.refresh_from_db()
+        assert dossier.status == Status.PROCESSED
+
+        # The one-stop officer returns the result at the counter, then opens the rating kiosk.
+        act_as(page, live_server, people["desk"])
+        page.goto(f"{live_server.url}/xu-ly/")
+        page.get_by_role("link", name=dossier.code).click()
+        screenshot("work-return-desk")
+        page.get_by_label(vi("I confirm the result has been handed over")).check()
+        page.get_by_role("button", name=vi("Record the return")).click()
+        dossier.refresh_from_db()
+        assert (dossier.status, dossier.return_method) == (Status.RETURNED, "counter")
+
+        page.goto(f"{live_server.url}/danh-gia/quay/")
+        page.get_by_role("link", name=dossier.code).click()
+        for key in ("time_vs_deadline", "agencies_contacted", "contacts_needed", "information_accuracy"):
+            page.locator(f"label[for={key}-5]").click()
+        for key in ("attitude", "legality_and_cost", "online_quality"):
+            page.locator(f"label[for={key}-4]").click()
+        screenshot("rating-kiosk")
+        page.get_by_role("button", name=vi("Send my rating")).click()
+        assert vi("Thank you for your rating.") in page.content()
+        rating = Rating.objects.get(dossier=dossier)
+        assert (rating.channel, rating.is_satisfied, rating.scores["attitude"]) == ("kiosk", True, 4)
