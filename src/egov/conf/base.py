@@ -202,3 +202,11 @@ PUBLIC_BASE_URL = config(
     "http://127.0.0.1:8000",
     description="Public address of the site, without a trailing slash; printed in the QR code on slips.",
 )
+
+# --- Signed results (docs/results-and-signing.md) --------------------------------------------------------
+INSTALLED_APPS += ["egov.signing", "egov.results"]
+DOCUMENT_SIGNING_BACKEND = config(
+    "DOCUMENT_SIGNING_BACKEND",
+    "local_ca",
+    description="Registered signing backend name or dotted path of a Signer; local_ca = development test CA.",
+)

@@ -1,0 +1,3 @@
+from egov.signing.models.certificate import SigningCertificate
+
+__all__ = ["SigningCertificate"]
