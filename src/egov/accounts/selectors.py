@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
+from time import monotonic
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -24,9 +25,24 @@ def active_memberships(*, user: User, on: date | None = None) -> QuerySet[Member
     )
 
 
+_TREE_SECONDS = 30.0
+_tree_cache: tuple[float, dict[int, int | None]] | None = None
+
+
 def agency_parent_map() -> dict[int, int | None]:
-    """id → parent id for the whole tree (a province has a few hundred agencies: one small query)."""
-    return dict(Agency.objects.values_list("id", "parent_id"))
+    """id → parent id for the whole tree (a province has a few hundred agencies: one small query), kept
+    for 30 seconds per process because every permission check reads it; changes made through the
+    services clear it at once in that process (``agency_tree_changed``)."""
+    global _tree_cache
+    now = monotonic()
+    if _tree_cache is None or now - _tree_cache[0] > _TREE_SECONDS:
+        _tree_cache = (now, dict(Agency.objects.values_list("id", "parent_id")))
+    return _tree_cache[1]
+
+
+def agency_tree_changed() -> None:
+    global _tree_cache
+    _tree_cache = None
 
 
 def agency_ancestor_ids(*, agency_id: int, parents: dict[int, int | None] | None = None) -> list[int]:

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from egov.accounts.models import Agency, AgencyName, Membership, User
-from egov.accounts.selectors import agency_descendant_ids
+from egov.accounts.selectors import agency_descendant_ids, agency_tree_changed
 from egov.core.audit.services import audit_record, changes_between, snapshot
 
 AGENCY_FIELDS = ("code", "name", "short_name", "level", "parent_id", "valid_from", "valid_to", "address")
@@ -121,6 +121,7 @@ def agency_merge(
                 )
             children = Agency.objects.filter(parent=source, valid_to__isnull=True)
             report.children_moved += children.update(parent=successor)
+            agency_tree_changed()  # a bulk update sends no signal
             report.memberships_moved += _move_memberships(source, successor, effective_on)
             source.valid_to = last_day
             source.successor = successor

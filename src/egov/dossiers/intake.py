@@ -36,7 +36,11 @@ def _require(actor: Any, permission: Permission, agency: Agency | int) -> None:
 
 
 def _locked(dossier: Dossier) -> Dossier:
-    return Dossier.objects.select_for_update().select_related("procedure_version").get(pk=dossier.pk)
+    return (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("procedure_version__procedure", "receiving_agency")
+        .get(pk=dossier.pk)
+    )
 
 
 def _issue(dossier: Dossier, kind: str, actor: Any, data: dict[str, Any], at: datetime) -> Slip:
@@ -76,17 +80,23 @@ def control_outcome(handed_at: datetime, due_at: datetime | None) -> str:
 def _processing_agency(dossier: Dossier) -> Agency | None:
     """The first agency step's agency; for a procedure the communes implement, the commune whose centre
     received it (a commune centre is a unit of its People's Committee)."""
+    agency_id = _find_processing_agency(dossier)
+    return Agency.objects.get(pk=agency_id) if agency_id is not None else None
+
+
+def _find_processing_agency(dossier: Dossier) -> int | None:
     version = dossier.procedure_version
     first_step = (
         version.steps.exclude(agency__isnull=True).exclude(role="one_stop_officer").order_by("order").first()
     )
     if first_step is not None:
-        return first_step.agency
+        return first_step.agency_id
     implementing = set(version.implementing_agencies.values_list("id", flat=True))
     parent_id = dossier.receiving_agency.parent_id
     if parent_id in implementing:
-        return Agency.objects.get(pk=parent_id)
-    return version.implementing_agencies.order_by("code").first()
+        return parent_id
+    first = version.implementing_agencies.order_by("code").values_list("id", flat=True).first()
+    return first
 
 
 def receipt_data(dossier: Dossier) -> dict[str, Any]:
@@ -136,8 +146,7 @@ def dossier_receive(*, actor: Any, dossier: Dossier, sets: int = 1, at: datetime
         locked = _locked(dossier)
         version = locked.procedure_version
         days = version.processing_days_for(is_online=locked.channel == Dossier.Channel.ONLINE)
-        dossier_transition(dossier=locked, to=Status.RECEIVED, actor=actor, at=moment)
-        locked.refresh_from_db()
+        dossier_transition(dossier=locked, to=Status.RECEIVED, actor=actor, at=moment, is_locked=True)
         locked.received_at = moment
         locked.received_by = actor
         locked.sets = sets
@@ -215,7 +224,7 @@ def dossier_supplement(
             raise ValidationError(_("Nothing has been requested for this dossier."))
         during_processing = request.stage == SupplementRequest.Stage.PROCESSING
         target = Status.PROCESSING if during_processing else Status.NEW
-        dossier_transition(dossier=locked, to=target, actor=actor, note=note, at=moment)
+        dossier_transition(dossier=locked, to=target, actor=actor, note=note, at=moment, is_locked=True)
         request.fulfilled_at = moment
         request.save(update_fields=["fulfilled_at"])
         if during_processing:
@@ -241,7 +250,9 @@ def dossier_refuse(
     moment = at or timezone.now()
     with transaction.atomic():
         locked = _locked(dossier)
-        dossier_transition(dossier=locked, to=Status.REFUSED, actor=actor, note="; ".join(cleaned), at=moment)
+        dossier_transition(
+            dossier=locked, to=Status.REFUSED, actor=actor, note="; ".join(cleaned), at=moment, is_locked=True
+        )
         Dossier.objects.filter(pk=locked.pk).update(closed_at=moment)
         dossier_notify_on_commit(locked.pk, "refused")
         return _issue(
@@ -265,7 +276,7 @@ def dossier_transfer(*, actor: Any, dossier: Dossier, at: datetime | None = None
     moment = at or timezone.now()
     with transaction.atomic():
         locked = _locked(dossier)
-        dossier_transition(dossier=locked, to=Status.PROCESSING, actor=actor, at=moment)
+        dossier_transition(dossier=locked, to=Status.PROCESSING, actor=actor, at=moment, is_locked=True)
         Dossier.objects.filter(pk=locked.pk).update(transferred_at=moment)
         target = locked.processing_agency
         processing_start(dossier=locked, actor=actor, at=moment)
@@ -304,7 +315,7 @@ def dossier_stop(*, actor: Any, dossier: Dossier, reason: str, at: datetime | No
 def _stop(*, actor: Any, dossier: Dossier, reason: str, at: datetime) -> Slip:
     with transaction.atomic():
         locked = _locked(dossier)
-        dossier_transition(dossier=locked, to=Status.STOPPED, actor=actor, note=reason, at=at)
+        dossier_transition(dossier=locked, to=Status.STOPPED, actor=actor, note=reason, at=at, is_locked=True)
         Dossier.objects.filter(pk=locked.pk).update(closed_at=at)
         dossier_notify_on_commit(locked.pk, "stopped")
         return _issue(

@@ -43,12 +43,19 @@ def dossier_code_next(*, agency: Agency, moment: datetime) -> str:
 
 
 def dossier_transition(
-    *, dossier: Dossier, to: str, actor: Any, note: str = "", at: datetime | None = None
+    *,
+    dossier: Dossier,
+    to: str,
+    actor: Any,
+    note: str = "",
+    at: datetime | None = None,
+    is_locked: bool = False,
 ) -> Dossier:
     """Move a dossier to status ``to`` if the transition table allows it; record the history row and the
-    audit event in the same transaction. A refused transition raises and changes nothing."""
+    audit event in the same transaction. A refused transition raises and changes nothing. Callers that
+    already hold the row lock (``select_for_update`` in their transaction) pass ``is_locked=True``."""
     with transaction.atomic():
-        locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        locked = dossier if is_locked else Dossier.objects.select_for_update().get(pk=dossier.pk)
         current = locked.status
         if to not in TRANSITIONS.get(current, frozenset()):
             raise TransitionRefused(
