@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from egov.dossiers.models import NATIONAL_STATUS_CODE, ControlRow, Dossier, Status
-from egov.identity.ratelimit import rate_limit_hit, rate_limit_window_end
+from egov.identity.ratelimit import rate_limit_counts, rate_limit_hit, rate_limit_window_end
 
 logger = structlog.get_logger(__name__)
 
@@ -39,10 +39,13 @@ CODE_MAX_LENGTH = 64
 # Per client address: 10 tries in 10 minutes; per dossier code: 5 tries in an hour. The per-code counter
 # counts every try (a right one too): the shared limiter has no way to read a counter without adding to
 # it, and a lock that looked only at wrong tries would still tell a guesser which try was right.
-IP_LIMIT = 10
-IP_WINDOW_SECONDS = 600
+# Wrong guesses allowed per client address and per dossier code in an hour. Only wrong guesses count, so
+# a right lookup costs no write; once either limit is reached every try is refused, right or wrong, so a
+# blocked guesser learns nothing. Floods of requests are for the reverse proxy to stop.
+IP_LIMIT = 30
 CODE_LIMIT = 5
-CODE_WINDOW_SECONDS = 3600
+WINDOW_SECONDS = 3600
+IP_WINDOW_SECONDS = CODE_WINDOW_SECONDS = WINDOW_SECONDS
 # How much of the code a log line may carry: the agency part, never the whole code.
 LOGGED_CODE_PREFIX = 8
 
@@ -183,15 +186,29 @@ def _factor_matches(dossier: Dossier | None, factor: str) -> bool:
     return dossier is not None and given != _NEVER and (phone_matches | id_matches)
 
 
+def _ip_key(ip: str) -> str:
+    return f"lookup:ip:{ip}"
+
+
+def _code_key(code: str) -> str:
+    return f"lookup:code:{code}"
+
+
 def _rate_limited(code: str, ip: str) -> datetime | None:
-    """Count this try; when it is over a limit, the moment the blocking window ends."""
-    if rate_limit_hit(f"lookup:ip:{ip}", IP_LIMIT, IP_WINDOW_SECONDS):
+    """When this address or this code has used up its wrong guesses, the moment the window ends."""
+    counts = rate_limit_counts([_ip_key(ip), _code_key(code)], WINDOW_SECONDS)
+    if counts[_ip_key(ip)] >= IP_LIMIT:
         logger.warning("lookup_rate_limited", scope="ip", ip=ip)
-        return rate_limit_window_end(IP_WINDOW_SECONDS)
-    if rate_limit_hit(f"lookup:code:{code}", CODE_LIMIT, CODE_WINDOW_SECONDS):
+        return rate_limit_window_end(WINDOW_SECONDS)
+    if counts[_code_key(code)] >= CODE_LIMIT:
         logger.warning("lookup_rate_limited", scope="code", code_prefix=code[:LOGGED_CODE_PREFIX], ip=ip)
-        return rate_limit_window_end(CODE_WINDOW_SECONDS)
+        return rate_limit_window_end(WINDOW_SECONDS)
     return None
+
+
+def _count_wrong_guess(code: str, ip: str) -> None:
+    rate_limit_hit(_ip_key(ip), IP_LIMIT, WINDOW_SECONDS)
+    rate_limit_hit(_code_key(code), CODE_LIMIT, WINDOW_SECONDS)
 
 
 def _agency_name(agency: object) -> str:
@@ -269,6 +286,7 @@ def dossier_lookup(*, code: str, factor: str, ip: str | None) -> LookupAnswer:
         .first()
     )
     if not _factor_matches(dossier, factor):
+        _count_wrong_guess(code, client)
         logger.warning(
             "lookup_failed",
             code_prefix=code[:LOGGED_CODE_PREFIX],

@@ -66,3 +66,17 @@ def rate_limit_purge(*, now: datetime | None = None) -> int:
     """Delete the counters of finished windows; returns how many."""
     deleted, _ = RateLimitCounter.objects.filter(expires_at__lte=now or timezone.now()).delete()
     return deleted
+
+
+def rate_limit_counts(keys: list[str], window_seconds: int) -> dict[str, int]:
+    """How many hits each key has in the current window, without counting one: for checking a limit
+    before deciding whether the attempt counts (one query for all keys)."""
+    start = _window_start(window_seconds, timezone.now())
+    digests = {_digest(key, window_seconds): key for key in keys}
+    found = RateLimitCounter.objects.filter(key_hash__in=list(digests), window_start=start).values_list(
+        "key_hash", "count"
+    )
+    counts = dict.fromkeys(keys, 0)
+    for digest, count in found:
+        counts[digests[digest]] = count
+    return counts

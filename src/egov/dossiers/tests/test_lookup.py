@@ -239,26 +239,34 @@ def test_a_wrong_guess_is_logged_with_the_code_prefix_and_the_address_only(world
     assert code not in str(failures[0])
 
 
-def test_the_address_is_limited_to_ten_tries_in_ten_minutes(world):
+def test_an_address_is_limited_to_thirty_wrong_guesses_an_hour(world):
     client = Client()
-    # Given ten tries from one address, each on another (unknown) code
+    # Given thirty wrong guesses from one address, each on another (unknown) code
     answers = [
-        _post(client, f"H99.01.01-261126-{n:04d}", "0000", ip="192.0.2.1").status_code for n in range(10)
+        _post(client, f"H99.01.01-261126-{n:04d}", "0000", ip="192.0.2.1").status_code for n in range(30)
     ]
-    assert answers == [200] * 10
+    assert answers == [200] * 30
     # When it tries again, even with the right code and factor
     refused = _post(client, world["dossier"].code, "0246", ip="192.0.2.1")
     # Then it is refused in Vietnamese with when to try again, and nothing is shown
     html = refused.content.decode()
     assert refused.status_code == 429
     assert "Bạn đã thử quá nhiều lần" in html
-    assert refused["Retry-After"] == "600"  # the 10-minute window ends at 08:40
-    assert "08:40" in html
+    assert refused["Retry-After"] == "1800"  # the hour's window ends at 09:00
+    assert "09:00" in html
     assert "Sở Tư pháp" not in html
     # and the API shares the counter
     assert _api(client, world["dossier"].code, "0246", ip="192.0.2.1").status_code == 429
     # while another address is not affected
     assert _post(client, world["dossier"].code, "0246", ip="192.0.2.2").status_code == 200
+
+
+def test_right_lookups_cost_no_guess(world):
+    client = Client()
+
+    answers = {_post(client, world["dossier"].code, "0246", ip="192.0.2.3").status_code for _ in range(40)}
+
+    assert answers == {200}
 
 
 def test_a_code_is_limited_to_five_tries_an_hour_from_any_address(world):
