@@ -33,6 +33,7 @@ from egov.dossiers.selectors_work import (
     work_scope,
 )
 from egov.dossiers.services import TransitionRefused
+from egov.results.selectors import results_of_dossier
 
 router = Router(tags=["processing"], auth=SESSION_OR_TOKEN)
 Result = TypeVar("Result")
@@ -116,6 +117,18 @@ class ConsultationOut(Schema):
     answered_at: datetime | None
 
 
+class ResultOut(Schema):
+    id: int
+    kind: str
+    document_number: str
+    title: str
+    legacy_code: str
+    e_result_code: str
+    issued_at: datetime
+    signed_by: str
+    superseded_at: datetime | None
+
+
 class DossierWorkOut(Schema):
     code: str
     status: str
@@ -134,6 +147,7 @@ class DossierWorkOut(Schema):
     form_data: dict[str, Any]
     steps: list[StepOut]
     consultations: list[ConsultationOut]
+    results: list[ResultOut]
 
     @staticmethod
     def of(scope: WorkScope, dossier: Dossier) -> DossierWorkOut:
@@ -176,6 +190,20 @@ class DossierWorkOut(Schema):
             form_data=dossier.form_data or {},
             steps=steps,
             consultations=[_consultation(c) for c in parts.consultations],
+            results=[
+                ResultOut(
+                    id=document.pk,
+                    kind=document.kind,
+                    document_number=document.document_number,
+                    title=document.title,
+                    legacy_code=document.legacy_code,
+                    e_result_code=document.e_result_code,
+                    issued_at=document.issued_at,
+                    signed_by=str(document.signed_by),
+                    superseded_at=document.superseded_at,
+                )
+                for document in results_of_dossier(dossier=dossier)
+            ],
         )
 
 
@@ -226,6 +254,32 @@ class CompleteIn(Schema):
 
 class ReasonIn(Schema):
     reason: str = Field(..., min_length=1, max_length=4000)
+
+
+class RejectIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=4000)
+    issue_notice: bool = Field(
+        False,
+        description="Also sign and issue the rejection notice (for whoever signs the agency's results).",
+    )
+
+
+class ResultIn(Schema):
+    """The result's content (results.services.body_fields_clean): document_type, summary, basis,
+    paragraphs, articles, particulars ([label, value] pairs), valid_until, recipients, signer_title."""
+
+    title: str = Field(..., min_length=1, max_length=500)
+    body_fields: dict[str, Any] = Field(default_factory=dict)
+    note: str = Field("", max_length=4000)
+
+
+class ResultPreviewOut(Schema):
+    title: str
+    body_fields: dict[str, Any]
+    holder_name: str
+    procedure: str
+    agency: str
+    signer: str
 
 
 class SupplementIn(Schema):
@@ -381,11 +435,60 @@ def supplement_request(
 
 
 @router.post("/dossiers/{code}/steps/{step_id}/reject", response=DossierWorkOut, summary="Refuse (heads)")
-def reject(request: HttpRequest, code: str, step_id: int, payload: ReasonIn) -> DossierWorkOut:
+def reject(request: HttpRequest, code: str, step_id: int, payload: RejectIn) -> DossierWorkOut:
     return _act(
         request,
         code,
-        lambda scope, d: actions.work_reject(scope=scope, dossier=d, step_id=step_id, reason=payload.reason),
+        lambda scope, d: actions.work_reject(
+            scope=scope, dossier=d, step_id=step_id, reason=payload.reason, issue_notice=payload.issue_notice
+        ),
+    )
+
+
+@router.post(
+    "/dossiers/{code}/steps/{step_id}/result/preview",
+    response=ResultPreviewOut,
+    summary="What the signed result will say; issues nothing",
+)
+def result_preview(request: HttpRequest, code: str, step_id: int, payload: ResultIn) -> ResultPreviewOut:
+    scope = _scope(request)
+    dossier = _dossier(scope, code)
+    preview = _call(
+        lambda: actions.work_result_check(
+            scope=scope,
+            dossier=dossier,
+            step_id=step_id,
+            title=payload.title,
+            body_fields=payload.body_fields,
+        )
+    )
+    return ResultPreviewOut(
+        title=preview.title,
+        body_fields=preview.body,
+        holder_name=preview.holder_name,
+        procedure=preview.procedure,
+        agency=preview.agency,
+        signer=preview.signer,
+    )
+
+
+@router.post(
+    "/dossiers/{code}/steps/{step_id}/result",
+    response=DossierWorkOut,
+    summary="Sign and issue the result at the signing step, and complete the step",
+)
+def result_sign_and_issue(request: HttpRequest, code: str, step_id: int, payload: ResultIn) -> DossierWorkOut:
+    return _act(
+        request,
+        code,
+        lambda scope, d: actions.work_sign_and_issue(
+            scope=scope,
+            dossier=d,
+            step_id=step_id,
+            title=payload.title,
+            body_fields=payload.body_fields,
+            note=payload.note,
+        ),
     )
 
 

@@ -14,18 +14,19 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from egov.accounts.models import Agency, User
@@ -46,6 +47,11 @@ from egov.dossiers.selectors_work import (
     work_queue_procedures,
     work_scope,
 )
+from egov.results.selectors import results_of_dossier
+from egov.results.services import body_fields_clean, rejection_notice_issue, result_issue
+
+if TYPE_CHECKING:
+    from egov.results.models import ResultDocument
 
 View = Callable[..., HttpResponseBase]
 CONSULTATION_MAX_WORKING_DAYS = 30
@@ -141,11 +147,103 @@ def work_request_supplement(
     )
 
 
-def work_reject(*, scope: WorkScope, dossier: Dossier, step_id: int, reason: str) -> Dossier:
+def work_reject(
+    *, scope: WorkScope, dossier: Dossier, step_id: int, reason: str, issue_notice: bool = False
+) -> Dossier:
+    """Refuse (Art. 19.3). With ``issue_notice``, the head who signs for the processing agency also issues
+    the signed rejection notice, which is the dossier's result: both or neither."""
     step = _step(dossier, step_id)
     _require_head(scope, step.agency_id, _("Only a head of the agency can refuse a dossier."))
+    if issue_notice:
+        _require_result_signer(scope, dossier)
     _require_active(step, Status.PROCESSING)
-    return processing.step_reject(actor=scope.user, step=step, reason=reason.strip())
+    if not issue_notice:
+        return processing.step_reject(actor=scope.user, step=step, reason=reason.strip())
+    with transaction.atomic():
+        rejection_notice_issue(actor=scope.user, dossier=dossier, reason=reason)
+        return processing.step_reject(actor=scope.user, step=step, reason=reason.strip())
+
+
+# -- the signed result (egov.results) ------------------------------------------------------------------------
+
+RESULT_DOCUMENT_TYPES = {
+    "decision": gettext_lazy("Decision"),
+    "licence": gettext_lazy("Licence"),
+    "certificate": gettext_lazy("Certificate"),
+    "other": gettext_lazy("Other document"),
+}
+
+
+def _require_result_signer(scope: WorkScope, dossier: Dossier) -> None:
+    if dossier.processing_agency_id not in scope.agencies(Permission.RESULT_SIGN):
+        raise PermissionDenied(_("Only the head of the processing agency signs its results."))
+
+
+@dataclass(frozen=True)
+class ResultPreview:
+    """What the signed result will say, before it is numbered, signed and issued."""
+
+    step: DossierStep
+    title: str
+    body: dict[str, Any]
+    holder_name: str
+    holder_id: str
+    procedure: str
+    agency: str
+    signer: str
+
+    @property
+    def document_type(self) -> str:
+        return str(RESULT_DOCUMENT_TYPES.get(self.body.get("document_type", "other"), ""))
+
+
+def work_result_check(
+    *, scope: WorkScope, dossier: Dossier, step_id: int, title: str, body_fields: Mapping[str, Any]
+) -> ResultPreview:
+    """Every check of signing and issuing the result at the signing step; issues nothing."""
+    step = _step(dossier, step_id)
+    if step.role != Role.AGENCY_HEAD:
+        raise StepConflict(_("The result is signed and issued at the signing step."))
+    _require_can_act(scope, step)
+    _require_result_signer(scope, dossier)
+    _require_active(step, Status.PROCESSING)
+    if not title.strip():
+        raise ValidationError(_("The result needs a title."))
+    body = body_fields_clean(body_fields)
+    agency = dossier.processing_agency
+    assert agency is not None  # _require_result_signer: the user signs for it
+    return ResultPreview(
+        step=step,
+        title=title.strip(),
+        body=body,
+        holder_name=dossier.applicant_name,
+        holder_id=dossier.applicant_personal_id,
+        procedure=dossier.procedure_version.name,
+        agency=agency.name,
+        signer=str(scope.user),
+    )
+
+
+def work_sign_and_issue(
+    *,
+    scope: WorkScope,
+    dossier: Dossier,
+    step_id: int,
+    title: str,
+    body_fields: Mapping[str, Any],
+    note: str = "",
+) -> ResultDocument:
+    """Sign and issue the result (``result_issue``), then complete the signing step (``step_complete``),
+    in one transaction: if either is refused, no result exists and no number is used up."""
+    preview = work_result_check(
+        scope=scope, dossier=dossier, step_id=step_id, title=title, body_fields=body_fields
+    )
+    with transaction.atomic():
+        document = result_issue(
+            actor=scope.user, dossier=dossier, title=preview.title, body_fields=preview.body
+        )
+        processing.step_complete(actor=scope.user, step=preview.step, note=note.strip())
+    return document
 
 
 def work_reassign(
@@ -315,6 +413,7 @@ class StepActions:
     is_head: bool
     is_signing: bool
     can_send_back: bool
+    can_sign: bool = False
     forward_to: DossierStep | None = None
     forward_candidates: list[User] = field(default_factory=list)
     reassign_candidates: list[User] = field(default_factory=list)
@@ -329,6 +428,7 @@ class PageActions:
     can_return: bool
     answerable: list[Consultation]
     consult_agencies: list[Agency]
+    signs_results: bool = False
 
     @property
     def any(self) -> bool:
@@ -339,6 +439,7 @@ def page_actions(scope: WorkScope, dossier: Dossier, parts: DossierParts) -> Pag
     """What this user may do on this dossier now (the same rules the actions check)."""
     step_actions: list[StepActions] = []
     processing_now = dossier.status == Status.PROCESSING
+    signing_agencies = scope.agencies(Permission.RESULT_SIGN)
     for step in parts.steps:
         if step.state != DossierStep.State.ACTIVE or step.role == Role.ONE_STOP_OFFICER:
             continue
@@ -356,6 +457,9 @@ def page_actions(scope: WorkScope, dossier: Dossier, parts: DossierParts) -> Pag
                 and other.role != Role.ONE_STOP_OFFICER
                 for other in parts.steps
             ),
+        )
+        actions.can_sign = (
+            actions.can_act and actions.is_signing and dossier.processing_agency_id in signing_agencies
         )
         if actions.can_act:
             actions.forward_to = forward_choice(step, parts.steps)
@@ -395,6 +499,7 @@ def page_actions(scope: WorkScope, dossier: Dossier, parts: DossierParts) -> Pag
         and dossier.receiving_agency_id in scope.agencies(Permission.RESULT_RETURN),
         answerable=answerable,
         consult_agencies=consult_agencies,
+        signs_results=dossier.processing_agency_id in signing_agencies,
     )
 
 
@@ -495,6 +600,8 @@ def _page_context(scope: WorkScope, dossier: Dossier) -> dict[str, Any]:
         ],
         "history": history,
         "actions": page_actions(scope, dossier, parts),
+        "results": list(results_of_dossier(dossier=dossier)),
+        "document_types": list(RESULT_DOCUMENT_TYPES.items()),
         "current_due": processing.dossier_current_due(dossier),
         "now": now,
         "own_agencies": scope.viewing,
@@ -584,7 +691,13 @@ def _supplement(scope: WorkScope, dossier: Dossier, post: Mapping[str, Any]) -> 
 
 def _reject(scope: WorkScope, dossier: Dossier, post: Mapping[str, Any]) -> str:
     _confirmed(post)
-    work_reject(scope=scope, dossier=dossier, step_id=_int(post, "step"), reason=str(post.get("reason", "")))
+    work_reject(
+        scope=scope,
+        dossier=dossier,
+        step_id=_int(post, "step"),
+        reason=str(post.get("reason", "")),
+        issue_notice=post.get("issue_notice") == "on",
+    )
     return _("The dossier has been refused; the applicant is told the reason.")
 
 
@@ -685,6 +798,74 @@ def work_extend_page(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("work:dossier", code=code)
     messages.success(request, _("The apology and new appointment (form 04) have been issued."))
     return redirect("work:dossier", code=code)
+
+
+def result_fields(post: Mapping[str, Any]) -> dict[str, Any]:
+    """The result's content from the signing form: type, summary, particulars ("label: value" per line)
+    and paragraphs (one per line)."""
+    particulars = []
+    for line in _lines(str(post.get("particulars", ""))):
+        label, separator, value = line.partition(":")
+        if not separator or not label.strip() or not value.strip():
+            raise ValidationError(_("Write each particular as “label: value”, one per line."))
+        particulars.append([label.strip(), value.strip()])
+    fields: dict[str, Any] = {
+        "document_type": str(post.get("document_type") or "other"),
+        "summary": str(post.get("summary", "")),
+        "paragraphs": _lines(str(post.get("paragraphs", ""))),
+    }
+    if particulars:
+        fields["particulars"] = particulars
+    return fields
+
+
+@require_POST
+@worker_required
+def work_sign_page(request: HttpRequest, code: str) -> HttpResponse:
+    """Sign and issue the result at the signing step: first what the result will say, then, confirmed,
+    numbered, signed, issued and the step completed."""
+    scope = _scope(request)
+    dossier = _dossier_or_404(request, code)
+    post = request.POST
+    title = str(post.get("title", ""))
+    try:
+        step_id = _int(post, "step")
+        fields = result_fields(post)
+        preview = work_result_check(
+            scope=scope, dossier=dossier, step_id=step_id, title=title, body_fields=fields
+        )
+        if post.get("issue") != "1":
+            context = {"dossier": dossier, "preview": preview, "post": post}
+            return render(request, "dossiers/work/result_preview.html", context)
+        _confirmed(post)
+        document = work_sign_and_issue(
+            scope=scope,
+            dossier=dossier,
+            step_id=step_id,
+            title=title,
+            body_fields=fields,
+            note=str(post.get("note", "")),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("work:dossier", code=code)
+    messages.success(
+        request,
+        _("Result %(number)s has been signed and issued; the dossier goes to the one-stop section.")
+        % {"number": document.document_number},
+    )
+    return redirect("work:dossier", code=code)
+
+
+@worker_required
+def work_result_file(request: HttpRequest, code: str, document_id: int) -> FileResponse:
+    dossier = _dossier_or_404(request, code)
+    document = results_of_dossier(dossier=dossier).filter(pk=document_id).first()
+    if document is None:
+        raise Http404
+    return FileResponse(
+        document.file.file.open("rb"), content_type="application/pdf", filename=f"{document.legacy_code}.pdf"
+    )
 
 
 @worker_required

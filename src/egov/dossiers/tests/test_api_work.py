@@ -12,7 +12,16 @@ from django.test import Client
 from egov.accounts.models import ApiToken, User
 from egov.dossiers.models import DossierStep, Extension, Status
 from egov.dossiers.processing import step_complete
-from egov.dossiers.tests.test_work import CAST, NOW, _processed, at, build_world, make_steps, snapshot
+from egov.dossiers.tests.test_work import (
+    CAST,
+    NOW,
+    _processed,
+    _to_signing,
+    at,
+    build_world,
+    make_steps,
+    snapshot,
+)
 
 
 @pytest.fixture
@@ -242,3 +251,48 @@ def test_the_work_api_is_in_the_openapi_document():
     assert "/api/v1/work/queue" in paths
     assert "/api/v1/work/dossiers/{code}/steps/{step_id}/complete" in paths
     assert "/api/v1/work/dossiers/{code}/return" in paths
+
+
+RESULT = {
+    "title": "Văn bản xác nhận thông tin hộ tịch",
+    "body_fields": {"document_type": "certificate", "particulars": [["Họ và tên", "Nguyễn Văn An"]]},
+}
+
+
+def test_signing_and_issuing_the_result_over_json(two_agencies, applicant, frozen):
+    dossier = two_agencies["dossier"]
+    signing = _to_signing(two_agencies)
+    path = f"/api/v1/work/dossiers/{dossier.code}/steps/{signing.pk}/result"
+    before = snapshot(dossier)
+
+    director = _headers("director", two_agencies, applicant)
+    refused = _post(path, RESULT, _headers("head", two_agencies, applicant))
+    bad = _post(path, {**RESULT, "body_fields": {"colour": "red"}}, director)
+    preview = _post(f"{path}/preview", RESULT, director)
+    assert (refused.status_code, bad.status_code, preview.status_code) == (403, 422, 200)
+    assert preview.json()["holder_name"] == "Nguyễn Văn An"
+    assert snapshot(dossier) == before
+
+    issued = _post(path, RESULT, director)
+
+    body = issued.json()
+    assert issued.status_code == 200
+    assert body["status"] == "processed"
+    assert [(r["kind"], r["title"]) for r in body["results"]] == [("result", RESULT["title"])]
+    again = _post(path, RESULT, director)
+    assert again.status_code == 409
+
+
+def test_refusing_with_the_rejection_notice_needs_the_signer(two_agencies, applicant, frozen):
+    dossier, step = two_agencies["dossier"], two_agencies["appraisal"]
+    path = f"/api/v1/work/dossiers/{dossier.code}/steps/{step.pk}/reject"
+    body = {"reason": "Không đủ điều kiện", "issue_notice": True}
+    before = snapshot(dossier)
+
+    refused = _post(path, body, _headers("head", two_agencies, applicant))
+    assert refused.status_code == 403
+    assert snapshot(dossier) == before
+
+    done = _post(path, body, _headers("director", two_agencies, applicant))
+    assert done.status_code == 200
+    assert (done.json()["status"], done.json()["results"][0]["kind"]) == ("refused", "rejection_notice")

@@ -1,7 +1,8 @@
 """One dossier through two agencies from the processing pages, in a real browser at 1366×768: the
 department's specialist appraises and forwards, the commune verifies, the head previews and issues the
-apology (form 04), the director signs, the one-stop officer returns the result at the counter and opens
-the rating kiosk for the applicant. Screenshots (the ``screenshot`` fixture) go to test-artifacts/."""
+apology (form 04), the director previews, signs and issues the result, the one-stop officer returns it
+at the counter and opens the rating kiosk for the applicant. Screenshots (the ``screenshot`` fixture)
+go to test-artifacts/."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.test import Client
 from egov.dossiers.models import DossierStep, Extension, Rating, Status
 from egov.dossiers.tests.test_browser_intake import vi
 from egov.dossiers.tests.test_work import NOW, at, build_world
+from egov.results.selectors import results_of_dossier
 
 
 @pytest.fixture
@@ -85,18 +87,28 @@ def test_a_dossier_walks_through_two_agencies_from_the_pages(page, live_server, 
         page.get_by_role("button", name=vi("Issue form 04")).click()
         assert Extension.objects.get(dossier=dossier).new_due_at == at(16, 14)
 
-        # The director signs: the signature is confirmed first.
+        # The director sees what the result will say, then signs and issues it (PAdES, test CA).
         act_as(page, live_server, people["director"])
         page.goto(f"{live_server.url}/xu-ly/ho-so/{dossier.code}/")
-        page.get_by_label(vi("I confirm that I have signed the result")).check()
-        page.get_by_role("button", name=vi("Signed: complete and send for return")).click()
+        page.get_by_label(vi("Summary (what it is about)")).fill("Xác nhận thông tin hộ tịch")
+        page.get_by_label(vi("Particulars certified (one “label: value” per line)")).fill(
+            "Họ và tên: Nguyễn Văn An\nNơi đăng ký khai sinh: UBND phường Một"
+        )
+        page.get_by_role("button", name=vi("Preview the result")).click()
+        assert "Nơi đăng ký khai sinh" in page.content()
+        screenshot("work-result-preview")
+        page.get_by_label(vi("I confirm and sign this result with my digital signature")).check()
+        page.get_by_role("button", name=vi("Sign and issue the result")).click()
         dossier.refresh_from_db()
         assert dossier.status == Status.PROCESSED
+        (document,) = results_of_dossier(dossier=dossier)
+        assert document.content["particulars"][1] == ["Nơi đăng ký khai sinh", "UBND phường Một"]
 
-        # The one-stop officer returns the result at the counter, then opens the rating kiosk.
+        # The one-stop officer finds the signed result, returns it at the counter, opens the rating kiosk.
         act_as(page, live_server, people["desk"])
         page.goto(f"{live_server.url}/xu-ly/")
         page.get_by_role("link", name=dossier.code).click()
+        assert document.document_number in page.content()
         screenshot("work-return-desk")
         page.get_by_label(vi("I confirm the result has been handed over")).check()
         page.get_by_role("button", name=vi("Record the return")).click()

@@ -45,6 +45,7 @@ from egov.dossiers.selectors_work import QueueFilters, work_queue_page, work_sco
 from egov.dossiers.services import dossier_create
 from egov.dossiers.tests.conftest import official
 from egov.dossiers.tests.test_browser_intake import vi
+from egov.results.selectors import results_of_dossier
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 3, 2, 11, 0, tzinfo=VN)
@@ -880,3 +881,123 @@ def test_a_head_cannot_set_a_delegation_for_another_agency(two_agencies, frozen)
 
     assert response.status_code == 200  # the form again, with the error
     assert Delegation.objects.count() == before
+
+
+# -- the signed result (egov.results) ------------------------------------------------------------------
+
+
+def _to_signing(world: dict[str, Any]) -> DossierStep:
+    people, dossier = world["people"], world["dossier"]
+    step_complete(actor=people["assignee"], step=world["appraisal"], at=at(2, 10, 30))
+    step_complete(actor=people["commune"], step=dossier.steps.get(order=3), at=at(2, 10, 40))
+    return dossier.steps.get(order=4)
+
+
+RESULT_FORM = {
+    "title": "Văn bản xác nhận thông tin hộ tịch",
+    "document_type": "certificate",
+    "summary": "Xác nhận thông tin hộ tịch",
+    "particulars": "Họ và tên: Nguyễn Văn An\nNơi sinh: Phường Một",
+    "paragraphs": "Thông tin trên đúng với sổ hộ tịch.",
+}
+
+
+def test_the_director_previews_then_signs_and_issues_the_result(two_agencies, frozen):
+    world = two_agencies
+    dossier = world["dossier"]
+    signing = _to_signing(world)
+    client = Client()
+    client.force_login(world["people"]["director"])
+    url = f"/xu-ly/ho-so/{dossier.code}/ky-ket-qua/"
+    before = snapshot(dossier)
+
+    page = client.get(f"/xu-ly/ho-so/{dossier.code}/").content.decode()
+    preview = client.post(url, {**RESULT_FORM, "step": signing.pk})
+    unconfirmed = client.post(url, {**RESULT_FORM, "step": signing.pk, "issue": "1"})
+
+    assert f'action="/xu-ly/ho-so/{dossier.code}/ky-ket-qua/"' in page
+    assert preview.status_code == 200
+    assert "Nơi sinh" in preview.content.decode()
+    assert unconfirmed.status_code == 302
+    assert snapshot(dossier) == before
+    assert not results_of_dossier(dossier=dossier).exists()
+
+    issued = client.post(url, {**RESULT_FORM, "step": signing.pk, "issue": "1", "confirm": "on"}, follow=True)
+
+    dossier.refresh_from_db()
+    (document,) = results_of_dossier(dossier=dossier)
+    assert dossier.status == Status.PROCESSED
+    assert (document.kind, document.title, document.content["particulars"][1]) == (
+        "result",
+        "Văn bản xác nhận thông tin hộ tịch",
+        ["Nơi sinh", "Phường Một"],
+    )
+    assert document.document_number in issued.content.decode()
+    pdf = client.get(f"/xu-ly/ho-so/{dossier.code}/ket-qua/{document.pk}.pdf")
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+    assert dossier.steps.get(order=5).state == DossierStep.State.ACTIVE  # the return at the one-stop
+
+
+@pytest.mark.parametrize("who", CAST)
+def test_only_the_signer_of_the_processing_agency_signs_the_result(who, two_agencies, applicant, frozen):
+    world = two_agencies
+    dossier = world["dossier"]
+    signing = _to_signing(world)
+    before = snapshot(dossier)
+
+    response = client_for(who, world, applicant).post(
+        f"/xu-ly/ho-so/{dossier.code}/ky-ket-qua/",
+        {**RESULT_FORM, "step": signing.pk, "issue": "1", "confirm": "on"},
+    )
+
+    assert response.status_code == refused_status(who)
+    assert snapshot(dossier) == before
+    assert not results_of_dossier(dossier=dossier).exists()
+
+
+def test_a_result_with_a_malformed_particular_changes_nothing(two_agencies, frozen):
+    world = two_agencies
+    dossier = world["dossier"]
+    signing = _to_signing(world)
+    client = Client()
+    client.force_login(world["people"]["director"])
+    before = snapshot(dossier)
+
+    response = client.post(
+        f"/xu-ly/ho-so/{dossier.code}/ky-ket-qua/",
+        {**RESULT_FORM, "particulars": "no separator", "step": signing.pk, "issue": "1", "confirm": "on"},
+        follow=True,
+    )
+
+    assert snapshot(dossier) == before
+    assert 'class="message error"' in response.content.decode()
+
+
+def test_a_refusal_with_the_signed_rejection_notice(two_agencies, frozen):
+    world = two_agencies
+    dossier = world["dossier"]
+    director, head = world["people"]["director"], world["people"]["head"]
+    form = {
+        "step": world["appraisal"].pk,
+        "reason": "Không đủ điều kiện",
+        "confirm": "on",
+        "issue_notice": "on",
+    }
+    before = snapshot(dossier)
+
+    as_head = Client()
+    as_head.force_login(head)  # a head of division refuses, but does not sign for the agency
+    assert as_head.post(f"/xu-ly/ho-so/{dossier.code}/reject/", form).status_code == 403
+    assert snapshot(dossier) == before
+
+    as_director = Client()
+    as_director.force_login(director)
+    as_director.post(f"/xu-ly/ho-so/{dossier.code}/reject/", form)
+
+    dossier.refresh_from_db()
+    (notice,) = results_of_dossier(dossier=dossier)
+    assert (dossier.status, notice.kind, notice.content["reason"]) == (
+        Status.REFUSED,
+        "rejection_notice",
+        "Không đủ điều kiện",
+    )
