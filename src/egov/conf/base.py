@@ -210,3 +210,38 @@ DOCUMENT_SIGNING_BACKEND = config(
     "local_ca",
     description="Registered signing backend name or dotted path of a Signer; local_ca = development test CA.",
 )
+
+# Evaluation of how dossiers are handled: the 2/1/0 scoring of TT 01/2018/TT-VPCP Art. 13 (spec §3,
+# egov.dossiers.scoring, docs/statistics.md). Newer guidance may change the thresholds: hence settings.
+EVALUATION_SCORING = {
+    "online_procedures_full": config(
+        "EVALUATION_ONLINE_PROCEDURES_FULL",
+        0.20,
+        description="Indicator 9: share of a unit's procedures offered online needed for 2 points.",
+    ),
+    "online_dossiers_full": config(
+        "EVALUATION_ONLINE_DOSSIERS_FULL",
+        0.30,
+        description="Indicator 9: share of a unit's dossiers received online needed for 2 points.",
+    ),
+    "online_dossiers_partial": config(
+        "EVALUATION_ONLINE_DOSSIERS_PARTIAL",
+        0.15,
+        description="Indicator 9: share of a unit's dossiers received online needed for 1 point.",
+    ),
+    "officer_full": config(
+        "EVALUATION_OFFICER_FULL", 5.0, description="Officer total from which tasks count as 100% completed."
+    ),
+    "officer_partial": config(
+        "EVALUATION_OFFICER_PARTIAL", 3.5, description="Officer total from which tasks count as 70–<100%."
+    ),
+    "unit_excellent": config("EVALUATION_UNIT_EXCELLENT", 15.0, description="Unit total graded excellent."),
+    "unit_good": config("EVALUATION_UNIT_GOOD", 12.0, description="Unit total graded good."),
+    "unit_fair": config("EVALUATION_UNIT_FAIR", 9.0, description="Unit total graded fair."),
+    "unit_average": config("EVALUATION_UNIT_AVERAGE", 6.0, description="Unit total graded average."),
+    "grade_partial": config(
+        "EVALUATION_GRADE_PARTIAL",
+        False,
+        description="Grade totals even when some indicators cannot be computed from the data yet.",
+    ),
+}
