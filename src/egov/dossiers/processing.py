@@ -229,6 +229,17 @@ def step_complete(
         started: list[DossierStep] = []
         if index is not None and steps[index].role != Role.ONE_STOP_OFFICER:
             started = _group(steps, index)
+            if assign_to is not None and not (
+                len(started) == 1
+                and user_has_permission(
+                    user=assign_to,
+                    permission=STEP_PERMISSION[Role(started[0].role)],
+                    agency=started[0].agency_id,
+                )
+            ):
+                raise ValidationError(
+                    _("%(name)s does not hold the next step's role in its agency.") % {"name": assign_to}
+                )
             for following in started:
                 _activate(following, moment, assign_to if len(started) == 1 else None, actor)
                 _hand_over(dossier, step, following, actor, moment)
@@ -281,6 +292,8 @@ def step_send_back(*, actor: Any, step: DossierStep, reason: str, at: datetime |
     with transaction.atomic():
         step = DossierStep.objects.select_for_update().get(pk=step.pk)
         _require_step(actor, step)
+        if step.state != DossierStep.State.ACTIVE:
+            raise ValidationError(_("This step is not in progress."))
         previous = (
             DossierStep.objects.filter(
                 dossier_id=step.dossier_id, order__lt=step.order, state=DossierStep.State.DONE

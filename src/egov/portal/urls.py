@@ -19,6 +19,11 @@ urlpatterns = [
     path("ca-nhan/ho-so/<str:code>/da-nop/", personal.dossier_submitted, name="dossier-submitted"),
     path("ca-nhan/ho-so/<str:code>/bo-sung/", personal.dossier_supplement, name="dossier-supplement"),
     path("ca-nhan/ho-so/<str:code>/rut/", personal.dossier_withdraw, name="dossier-withdraw"),
+    path(
+        "ca-nhan/ho-so/<str:code>/ket-qua/<int:result_id>/",
+        personal.dossier_result_download,
+        name="dossier-result",
+    ),
     path("ca-nhan/thong-tin/", personal.profile, name="profile"),
     path("ca-nhan/kho-du-lieu/", personal.estore, name="estore"),
     path("ca-nhan/kho-du-lieu/<int:item_id>/tai-ve/", personal.estore_download, name="estore-download"),

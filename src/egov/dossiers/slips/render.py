@@ -182,7 +182,8 @@ def _refusal(slip: Slip, data: Mapping[str, Any]) -> dict[str, Any]:
 def _apology(slip: Slip, data: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "received_at": _formatted(data.get("received_at")),
-        "old_due_at": _formatted(data.get("old_due_at")),
+        # processing.dossier_extend stores the appointment being moved as "previous_due_at".
+        "old_due_at": _formatted(data.get("previous_due_at") or data.get("old_due_at")),
         "new_due_at": _formatted(data.get("new_due_at")),
         **_signer(
             pgettext("slip", "Head of the agency"),

@@ -273,3 +273,47 @@ def test_declared_details_are_kept_and_prefill_the_next_form(citizen, procedure)
     assert bad.status_code == 400
     assert 'value="Số 1 Tràng An, phường Hoa Lư"' in page
     assert AuditEvent.objects.filter(action="profile.updated").count() == 1
+
+
+@pytest.mark.django_db
+def test_downloading_the_signed_result_is_the_online_return(citizen, procedure, province, other_citizen):
+    from egov.accounts.models import Membership
+    from egov.dossiers.intake import dossier_receive, dossier_transfer
+    from egov.dossiers.models import DossierStep
+    from egov.dossiers.processing import step_complete
+    from egov.dossiers.services import dossier_create
+    from egov.results.services import result_issue
+
+    desk = User.objects.create_user("motcua", password="x", kind="official")
+    Membership.objects.create(user=desk, agency=province["centre"], role="one_stop_officer")
+    specialist = User.objects.create_user("cv", password="x", kind="official")
+    Membership.objects.create(user=specialist, agency=province["justice"], role="specialist")
+    head = User.objects.create_user("gd", password="x", kind="official", full_name="Đỗ Quang Vinh")
+    Membership.objects.create(user=head, agency=province["justice"], role="agency_head")
+    dossier = dossier_create(
+        actor=citizen,
+        version=procedure,
+        receiving_agency=province["centre"],
+        channel=Dossier.Channel.ONLINE,
+        applicant=citizen,
+        applicant_name="Nguyễn Văn An",
+        applicant_personal_id="037090001234",
+    )
+    dossier_receive(actor=desk, dossier=dossier)
+    dossier_transfer(actor=desk, dossier=dossier)
+    step_complete(actor=specialist, step=dossier.steps.get(state=DossierStep.State.ACTIVE))
+    dossier.refresh_from_db()
+    result = result_issue(actor=head, dossier=dossier, title="Phiếu lý lịch tư pháp số 1", body_fields={})
+    step_complete(actor=head, step=dossier.steps.get(state=DossierStep.State.ACTIVE))
+    client = _client(citizen)
+
+    page = client.get(f"/ca-nhan/ho-so/{dossier.code}/").content.decode()
+    other = _client(other_citizen).get(f"/ca-nhan/ho-so/{dossier.code}/ket-qua/{result.pk}/")
+    download = client.get(f"/ca-nhan/ho-so/{dossier.code}/ket-qua/{result.pk}/")
+
+    assert "Phiếu lý lịch tư pháp số 1" in page
+    assert other.status_code == 404
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.return_method) == (Status.RETURNED, "online")
+    assert "/danh-gia/" in client.get(f"/ca-nhan/ho-so/{dossier.code}/").content.decode()

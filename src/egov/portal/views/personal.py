@@ -30,7 +30,14 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
     dossier = dossier_of_applicant(user=me(request), code=code)
     if dossier is None:
         raise Http404
-    return render(request, "portal/dossier_detail.html", {"dossier": dossier})
+    from egov.results.selectors import results_of_dossier
+
+    context = {
+        "dossier": dossier,
+        "results": list(results_of_dossier(dossier=dossier, include_superseded=False)),
+        "can_rate": dossier.status == "returned" and not hasattr(dossier, "rating"),
+    }
+    return render(request, "portal/dossier_detail.html", context)
 
 
 @login_required
@@ -71,6 +78,27 @@ def dossier_withdraw(request: HttpRequest, code: str) -> HttpResponse:
             request, _("Your request to withdraw has been sent; the one-stop section will confirm it.")
         )
     return redirect("portal:dossier-detail", code=code)
+
+
+@login_required
+def dossier_result_download(request: HttpRequest, code: str, result_id: int) -> FileResponse:
+    """The applicant downloads their signed result; the first download of a processed dossier is its
+    online return (Decree 118/2025 Art. 22: the moment it reaches the applicant)."""
+    from egov.dossiers.models import Status
+    from egov.dossiers.processing import dossier_return
+    from egov.results.selectors import results_of_dossier
+
+    dossier = dossier_of_applicant(user=me(request), code=code)
+    if dossier is None:
+        raise Http404
+    result = results_of_dossier(dossier=dossier).filter(pk=result_id).first()
+    if result is None:
+        raise Http404
+    if dossier.status == Status.PROCESSED:
+        dossier_return(actor=me(request), dossier=dossier, method="online")
+    return FileResponse(
+        result.file.file.open("rb"), as_attachment=True, filename=f"{result.e_result_code}.pdf"
+    )
 
 
 @login_required
