@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -28,7 +29,10 @@ from egov.dossiers.processing import (
     step_reassign,
 )
 from egov.dossiers.services import dossier_create
+from egov.dossiers.statistics import LateReason, Outcome, classify
 from egov.dossiers.tests.conftest import official
+from egov.results.services import result_issue
+from egov.signing.selectors import validate_pdf
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -211,6 +215,21 @@ def test_three_agencies_with_a_supplement_pause_an_apology_and_the_return(liên_
     # Only the agency head signs.
     with pytest.raises(PermissionDenied):
         step_complete(actor=people["commune_specialist"], step=signing, at=at(12, 9))
+    # The chairman signs the birth certificate (PAdES); it validates and lands in the holder's e-store.
+    result = result_issue(
+        actor=people["chairman"],
+        dossier=dossier,
+        title="Giấy khai sinh",
+        body_fields={
+            "document_type": "certificate",
+            "particulars": [["Họ, chữ đệm, tên", "Nguyễn Văn Bình"]],
+        },
+    )
+    with result.file.file.open("rb") as handle:
+        signed = validate_pdf(handle.read())
+    assert (signed.intact, signed.valid_signature, signed.trusted) == (True, True, True)
+    assert signed.signer_common_name == liên_thông["commune"].name
+    assert result.e_result_code == "037090001234KS"
     (returning,) = step_complete(actor=people["chairman"], step=signing, at=at(12, 10))
     dossier.refresh_from_db()
     assert dossier.status == Status.PROCESSED
@@ -228,3 +247,14 @@ def test_three_agencies_with_a_supplement_pause_an_apology_and_the_return(liên_
         ControlRow.objects.filter(dossier=dossier).order_by("handed_at").values_list("outcome", flat=True)
     )
     assert rows == ["on_time", "on_time", "late", "late", "on_time"]
+
+    # Indicator 2.1: from reception (02/03 09:00) to processed (12/03 10:00) is 219,600 s of session time
+    # = 976/15 working hours; the pause (03/03 09:00–05/03 14:00) is 64,800 s = 96/5 h; net 688/15 h ≈ 45.9 h
+    # against 40 h allowed → late, and late anyway because of the apology.
+    standing = classify(dossier, period_end=at(31, 23))
+    assert standing.outcome == Outcome.LATE
+    assert standing.end == at(12, 10)
+    assert standing.paused_hours == Fraction(96, 5)
+    assert standing.net_hours == Fraction(688, 15)
+    assert standing.allowed_hours == 40
+    assert set(standing.late_reasons) == {LateReason.TIME, LateReason.EXTENSION}
