@@ -33,6 +33,8 @@ from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner
 from pyhanko.sign.signers import Signer as PyHankoSigner
 from pyhanko.stamp import TextStampStyle
 
+from egov.signing.loops import outside_event_loop
+
 STAMP_ANCHOR = "egov-signature"
 STAMP_WIDTH_MM = 70
 STAMP_HEIGHT_MM = 20
@@ -139,5 +141,5 @@ def pades_sign(
         pdf_signer = PdfSigner(metadata, signer=signer, new_field_spec=fields.SigFieldSpec(field_name))
         text_params = None
     output = io.BytesIO()
-    pdf_signer.sign_pdf(writer, output=output, appearance_text_params=text_params)
+    outside_event_loop(pdf_signer.sign_pdf, writer, output=output, appearance_text_params=text_params)
     return output.getvalue()

@@ -9,13 +9,14 @@ from datetime import datetime
 import structlog
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from egov.accounts.models import Agency
+from egov.signing.loops import outside_event_loop
 from egov.signing.models import SigningCertificate
 
 logger = structlog.get_logger(__name__)
@@ -84,7 +85,7 @@ def validate_pdf(pdf_bytes: bytes) -> ValidationResult:
     common_name, signed_at = "", None
     for index, embedded in enumerate(signatures):
         try:
-            status = validate_pdf_signature(embedded, context)
+            status = outside_event_loop(validate_pdf_signature, embedded, context)
         except Exception as error:  # pyHanko raises on a mangled signature container
             logger.info("pdf_signature_unreadable", error=str(error)[:200])
             return _invalid(f"signature {index + 1} cannot be read: {error}", count=len(signatures))
@@ -115,7 +116,7 @@ def certificates_of_agency(*, agency: Agency) -> QuerySet[SigningCertificate]:
     return (
         SigningCertificate.objects.filter(agency=agency)
         .defer("sealed_private_key")
-        .order_by("retired_at", "-not_before")
+        .order_by(F("retired_at").asc(nulls_first=True), "-not_before")  # NULL sorts last on PostgreSQL
     )
 
 

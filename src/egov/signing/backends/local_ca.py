@@ -200,7 +200,7 @@ def root_certificate(*, now: datetime | None = None) -> SigningCertificate:
         current = SigningCertificate.objects.filter(
             kind=SigningCertificate.Kind.ROOT, retired_at__isnull=True
         )
-        row = current.select_for_update().first()
+        row = current.select_for_update(of=("self",)).order_by("pk").first()
         if row is not None and _is_usable(row, now=now):
             return row
         if row is not None:
@@ -225,7 +225,7 @@ def agency_certificate(*, agency: Agency, now: datetime | None = None) -> Signin
         current = SigningCertificate.objects.filter(
             kind=SigningCertificate.Kind.AGENCY, agency=agency, retired_at__isnull=True
         )
-        row = current.select_for_update().first()
+        row = current.select_for_update(of=("self",)).order_by("pk").first()
         if (
             row is not None
             and _is_usable(row, now=now)
