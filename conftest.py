@@ -44,3 +44,39 @@ def screenshot(page):
         return path
 
     return take
+
+
+def _session_cookie(live_server, user) -> dict:
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return {
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "url": live_server.url,
+    }
+
+
+@pytest.fixture
+def sign_in(live_server):
+    """sign_in(page, user): the page's browser context is now signed in as ``user`` (and only as them)."""
+
+    def sign(page, user) -> None:
+        page.context.clear_cookies()
+        page.context.add_cookies([_session_cookie(live_server, user)])
+
+    return sign
+
+
+@pytest.fixture
+def page_for(browser, live_server):
+    """page_for(user, width=1366, height=768): a new browser page of its own, signed in as ``user``."""
+
+    def open_page(user, *, width: int = 1366, height: int = 768):
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
+        context.add_cookies([_session_cookie(live_server, user)])
+        return context.new_page()
+
+    return open_page

@@ -21,6 +21,7 @@ from egov.dossiers.models import ControlRow, Dossier, DossierPaper, Slip, Status
 from egov.dossiers.notify import dossier_notify_on_commit
 from egov.dossiers.processing import processing_start, processing_supplement_received
 from egov.dossiers.services import dossier_transition
+from egov.dossiers.timeliness import control_outcome
 
 # Decree 118/2025 Art. 18.2: received after 15:00 → transferred at the start of the next working day.
 TRANSFER_CUTOFF = time(15, 0)
@@ -64,17 +65,6 @@ def transfer_deadline(received_at: datetime) -> datetime:
         return datetime.combine(day, last_session.end, local.tzinfo)
     next_day = calendar.nth_working_day_after(day, 1)
     return datetime.combine(next_day, first_session.start, local.tzinfo) + timedelta(hours=1)
-
-
-def control_outcome(handed_at: datetime, due_at: datetime | None) -> str:
-    """Form 06: before the deadline (an earlier day), on time (by the due moment), or late."""
-    if due_at is None:
-        return ""
-    if handed_at > due_at:
-        return ControlRow.Outcome.LATE
-    if timezone.localtime(handed_at).date() < timezone.localtime(due_at).date():
-        return ControlRow.Outcome.EARLY
-    return ControlRow.Outcome.ON_TIME
 
 
 def _processing_agency(dossier: Dossier) -> Agency | None:

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from egov.dossiers.models import NATIONAL_STATUS_CODE, ControlRow, Dossier, Status
+from egov.dossiers.timeliness import control_outcome
 from egov.identity.ratelimit import rate_limit_counts, rate_limit_hit, rate_limit_window_end
 
 logger = structlog.get_logger(__name__)
@@ -219,9 +220,6 @@ def _timeliness(dossier: Dossier, finished_at: datetime | None, now: datetime) -
     if dossier.due_at is None or dossier.status == Status.STOPPED:
         return Timeliness.NONE
     if finished_at is not None:
-        # Imported here: intake imports notify, which imports this module for lookup_url.
-        from egov.dossiers.intake import control_outcome
-
         return _OUTCOME_TIMELINESS.get(control_outcome(finished_at, dossier.due_at), Timeliness.NONE)
     if dossier.status in _CLOSED_STATUSES:
         return Timeliness.NONE

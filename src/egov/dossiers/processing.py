@@ -36,6 +36,7 @@ from egov.dossiers.models import (
 )
 from egov.dossiers.notify import dossier_notify_on_commit
 from egov.dossiers.services import dossier_transition
+from egov.dossiers.timeliness import control_outcome
 
 # The permission a role's step needs (core/permissions.py).
 STEP_PERMISSION = {
@@ -50,16 +51,6 @@ STEP_PERMISSION = {
 # Art. 19.5: a supplement may be asked during processing only within 3 working days of reception.
 SUPPLEMENT_WINDOW_WORKING_DAYS = 3
 WARN_BEFORE_HOURS = 4
-
-
-def _outcome(finished: datetime, due: datetime | None) -> str:
-    if due is None:
-        return ""
-    if finished > due:
-        return DossierStep.Outcome.LATE
-    if timezone.localtime(finished).date() < timezone.localtime(due).date():
-        return DossierStep.Outcome.EARLY
-    return DossierStep.Outcome.ON_TIME
 
 
 # -- time ---------------------------------------------------------------------------------------------
@@ -216,7 +207,7 @@ def step_complete(
                 % {"status": Status(dossier.status).label}
             )
         step.state, step.finished_at, step.note = DossierStep.State.DONE, moment, note
-        step.outcome = _outcome(moment, step.due_at)
+        step.outcome = control_outcome(moment, step.due_at)
         step.save(update_fields=["state", "finished_at", "note", "outcome"])
         _hold(step, None, actor, moment)
         steps = list(dossier.steps.select_related("agency").order_by("order", "id"))
@@ -265,7 +256,7 @@ def _hand_over(dossier: Dossier, done: DossierStep, nxt: DossierStep, actor: Any
         to_agency=nxt.agency,
         handed_at=at,
         due_at=done.due_at,
-        outcome=_outcome(at, done.due_at),
+        outcome=control_outcome(at, done.due_at),
     )
     if nxt.agency_id != done.agency_id:
         Slip.objects.create(
@@ -555,7 +546,7 @@ def dossier_return(
             step.state, step.finished_at, step.outcome = (
                 DossierStep.State.DONE,
                 moment,
-                _outcome(moment, step.due_at),
+                control_outcome(moment, step.due_at),
             )
             step.save(update_fields=["state", "finished_at", "outcome"])
         locked.refresh_from_db()

@@ -24,8 +24,8 @@ from openpyxl.utils import get_column_letter
 
 from egov.accounts.models import Agency
 from egov.core.audit.services import audit_record
-from egov.dossiers.intake import control_outcome
 from egov.dossiers.models import ControlRow, Dossier, DossierEvent, Status
+from egov.dossiers.timeliness import control_outcome
 
 DATE_TIME_FORMAT = "dd/mm/yyyy hh:mm"
 REGISTER_LANGUAGE = "vi"

@@ -11,8 +11,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.conf import settings
-from django.test import Client
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -28,32 +26,16 @@ def vi(text: str) -> str:
         return gettext(text)
 
 
-def signed_in_page(browser, live_server, user):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return context.new_page()
-
-
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_supplement_receipt_across_tet_and_public_lookup(
-    browser, live_server, procedure, province, applicant, officer, tmp_path, screenshot
+    browser, live_server, page_for, procedure, province, applicant, officer, tmp_path, screenshot
 ):
     officer.memberships.update(valid_from=date(2025, 7, 1))  # the role predates the travelled-to day
     with time_machine.travel(datetime(2026, 2, 12, 9, 0, tzinfo=VN), tick=True):
         dossier = new_dossier(procedure, province, applicant)
-        desk = signed_in_page(browser, live_server, officer)
-        citizen = signed_in_page(browser, live_server, applicant)
+        desk = page_for(officer)
+        citizen = page_for(applicant)
 
         # The desk sees the dossier with its 8-working-hour clock and asks for a supplement.
         desk.goto(f"{live_server.url}/mot-cua/")

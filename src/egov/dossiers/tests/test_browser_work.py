@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import pytest
 import time_machine
-from django.conf import settings
-from django.test import Client
 
 from egov.dossiers.models import DossierStep, Extension, Rating, Status
 from egov.dossiers.tests.test_browser_intake import vi
@@ -28,30 +26,14 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1366, "height": 768}, "locale": "vi-VN"}
 
 
-def act_as(page, live_server, user) -> None:
-    """The one browser page changes hands: sign it in as ``user``."""
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-
-
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_a_dossier_walks_through_two_agencies_from_the_pages(page, live_server, two_agencies, screenshot):
+def test_a_dossier_walks_through_two_agencies_from_the_pages(
+    page, live_server, sign_in, two_agencies, screenshot
+):
     world = two_agencies
     people, dossier = world["people"], world["dossier"]
     with time_machine.travel(NOW, tick=True):
         # The department's specialist finds the dossier in the queue, with its time left in words.
-        act_as(page, live_server, people["assignee"])
+        sign_in(page, people["assignee"])
         page.goto(f"{live_server.url}/xu-ly/")
         assert vi("Processing queue") in page.content()
         screenshot("work-queue-specialist")
@@ -63,7 +45,7 @@ def test_a_dossier_walks_through_two_agencies_from_the_pages(page, live_server, 
         assert (verification.state, verification.agency) == (DossierStep.State.ACTIVE, world["commune"])
 
         # The commune's specialist sees the department's step only as an outline, and verifies.
-        act_as(page, live_server, people["commune"])
+        sign_in(page, people["commune"])
         page.goto(f"{live_server.url}/xu-ly/")
         page.get_by_role("link", name=dossier.code).click()
         assert "Hồ sơ hợp lệ, chuyển xã xác minh" not in page.content()
@@ -72,7 +54,7 @@ def test_a_dossier_walks_through_two_agencies_from_the_pages(page, live_server, 
         assert dossier.steps.get(order=4).state == DossierStep.State.ACTIVE
 
         # The head sees the agency's work, previews form 04, then issues it.
-        act_as(page, live_server, people["head"])
+        sign_in(page, people["head"])
         page.goto(f"{live_server.url}/xu-ly/")
         screenshot("work-queue-head")
         page.get_by_role("link", name=dossier.code).click()
@@ -88,7 +70,7 @@ def test_a_dossier_walks_through_two_agencies_from_the_pages(page, live_server, 
         assert Extension.objects.get(dossier=dossier).new_due_at == at(16, 14)
 
         # The director sees what the result will say, then signs and issues it (PAdES, test CA).
-        act_as(page, live_server, people["director"])
+        sign_in(page, people["director"])
         page.goto(f"{live_server.url}/xu-ly/ho-so/{dossier.code}/")
         page.get_by_label(vi("Summary (what it is about)")).fill("Xác nhận thông tin hộ tịch")
         page.get_by_label(vi("Particulars certified (one “label: value” per line)")).fill(
@@ -105,7 +87,7 @@ def test_a_dossier_walks_through_two_agencies_from_the_pages(page, live_server, 
         assert document.content["particulars"][1] == ["Nơi đăng ký khai sinh", "UBND phường Một"]
 
         # The one-stop officer finds the signed result, returns it at the counter, opens the rating kiosk.
-        act_as(page, live_server, people["desk"])
+        sign_in(page, people["desk"])
         page.goto(f"{live_server.url}/xu-ly/")
         page.get_by_role("link", name=dossier.code).click()
         assert document.document_number in page.content()

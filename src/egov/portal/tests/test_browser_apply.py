@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -20,26 +18,12 @@ def vi(text: str) -> str:
         return gettext(text)
 
 
-def sign_in(page, live_server, user) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-
-
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_citizen_searches_applies_and_submits(
-    page, live_server, citizen, procedure, birth_certificate, tmp_path, screenshot
+    page, live_server, sign_in, citizen, procedure, birth_certificate, tmp_path, screenshot
 ):
-    sign_in(page, live_server, citizen)
+    sign_in(page, citizen)
     page.set_viewport_size({"width": 390, "height": 844})
 
     # Search without diacritics finds the procedure.

@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from egov.conf.env import BASE_DIR
@@ -18,26 +16,10 @@ from egov.queueing.tests.factories import OfficerFactory
 ARTIFACTS = BASE_DIR / "test-artifacts"
 
 
-def signed_in_page(browser, live_server, user):
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return context.new_page()
-
-
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_a_number_goes_from_the_kiosk_to_the_counter_and_the_hall_display(
-    page, browser, live_server, screenshot
+    page, browser, live_server, page_for, screenshot
 ):
     hall = make_hall()
     officer = OfficerFactory(centre=hall.centre)
@@ -57,7 +39,7 @@ def test_a_number_goes_from_the_kiosk_to_the_counter_and_the_hall_display(
     # The hall display waits; the officer calls the next number with the N key.
     page.set_viewport_size({"width": 1920, "height": 1080})
     page.goto(f"{centre}/man-hinh/")
-    desk = signed_in_page(browser, live_server, officer)
+    desk = page_for(officer)
     desk.goto(f"{live_server.url}/xep-hang/quay/{hall.counter_a.pk}/")
     desk.keyboard.press("n")
     expect(desk.locator(".counter-code")).to_have_text("A001")
