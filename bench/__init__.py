@@ -10,4 +10,5 @@ from __future__ import annotations
 BENCHMARKS: dict[str, str] = {
     "calendar": "bench.calendar_bench",
     "search": "bench.search_bench",
+    "intake": "bench.intake_bench",
 }
