@@ -109,7 +109,7 @@ def database_from_url(url: str, *, conn_max_age: int = 600) -> dict[str, Any]:
         use_pool = _to_bool(query.pop("pool", "true"))
         options: dict[str, Any] = dict(query)
         if use_pool:
-            options["pool"] = {"min_size": 1, "max_size": 8, "timeout": 10}
+            options["pool"] = {"min_size": 4, "max_size": 8, "timeout": 10}
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parts.path.lstrip("/")),

@@ -100,6 +100,8 @@ class Dossier(TimeStampedModel):
         indexes = [
             models.Index(fields=["receiving_agency", "status", "submitted_at"], name="dossier_queue_idx"),
             models.Index(fields=["applicant", "submitted_at"], name="dossier_applicant_idx"),
+            # The register numbers receipts per section and year (form 07), and statistics read by period.
+            models.Index(fields=["receiving_agency", "received_at"], name="dossier_received_idx"),
         ]
 
     def __str__(self) -> str:
