@@ -11,4 +11,5 @@ BENCHMARKS: dict[str, str] = {
     "calendar": "bench.calendar_bench",
     "search": "bench.search_bench",
     "intake": "bench.intake_bench",
+    "work": "bench.work_bench",
 }
