@@ -17,7 +17,16 @@ from egov.accounts.models import Agency
 from egov.accounts.selectors import user_has_permission
 from egov.core.calendar.selectors import add_working_hours, get_calendar
 from egov.core.permissions import Permission
-from egov.dossiers.models import ControlRow, Dossier, DossierPaper, Slip, Status, SupplementRequest
+from egov.dossiers.models import (
+    ControlRow,
+    Dossier,
+    DossierPaper,
+    DossierStep,
+    Slip,
+    Status,
+    StepHolding,
+    SupplementRequest,
+)
 from egov.dossiers.notify import dossier_notify_on_commit
 from egov.dossiers.processing import processing_start, processing_supplement_received
 from egov.dossiers.services import dossier_transition
@@ -307,6 +316,10 @@ def _stop(*, actor: Any, dossier: Dossier, reason: str, at: datetime) -> Slip:
         locked = _locked(dossier)
         dossier_transition(dossier=locked, to=Status.STOPPED, actor=actor, note=reason, at=at, is_locked=True)
         Dossier.objects.filter(pk=locked.pk).update(closed_at=at)
+        # A stopped dossier leaves nobody's work queue: its running steps end and their holders are freed.
+        active = DossierStep.objects.filter(dossier=locked, state=DossierStep.State.ACTIVE)
+        StepHolding.objects.filter(step__in=active, ended_at__isnull=True).update(ended_at=at)
+        active.update(state=DossierStep.State.DONE, finished_at=at)
         dossier_notify_on_commit(locked.pk, "stopped")
         return _issue(
             locked,

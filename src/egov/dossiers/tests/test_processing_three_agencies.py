@@ -258,3 +258,16 @@ def test_three_agencies_with_a_supplement_pause_an_apology_and_the_return(liên_
     assert standing.net_hours == Fraction(688, 15)
     assert standing.allowed_hours == 40
     assert set(standing.late_reasons) == {LateReason.TIME, LateReason.EXTENSION}
+
+
+def test_a_stopped_dossier_leaves_every_work_queue(liên_thông, applicant):
+    dossier, people = liên_thông["dossier"], liên_thông["people"]
+    dossier_receive(actor=people["desk"], dossier=dossier, at=at(2, 9))
+    dossier_transfer(actor=people["desk"], dossier=dossier, at=at(2, 10))
+    from egov.dossiers.intake import dossier_request_withdrawal, dossier_stop
+
+    dossier_request_withdrawal(actor=applicant, dossier=dossier, reason="Không còn nhu cầu", at=at(2, 11))
+    dossier_stop(actor=people["desk"], dossier=dossier, reason="Theo yêu cầu", at=at(2, 14))
+
+    assert not dossier.steps.filter(state=DossierStep.State.ACTIVE).exists()
+    assert dossier.steps.get(order=2).finished_at == at(2, 14)
