@@ -85,17 +85,21 @@ def _processing_agency(dossier: Dossier) -> Agency | None:
 
 def _find_processing_agency(dossier: Dossier) -> int | None:
     version = dossier.procedure_version
+    implementing = set(version.implementing_agencies.values_list("id", flat=True))
+    # A commune procedure is processed by the commune whose centre received it (Decree 118 Art. 14.2
+    # lets any centre receive, but the commune of that centre decides), even where the step templates
+    # name one commune as an example.
+    parent_id = dossier.receiving_agency.parent_id
+    if parent_id in implementing and version.level == "commune":
+        return parent_id
     first_step = (
         version.steps.exclude(agency__isnull=True).exclude(role="one_stop_officer").order_by("order").first()
     )
     if first_step is not None:
         return first_step.agency_id
-    implementing = set(version.implementing_agencies.values_list("id", flat=True))
-    parent_id = dossier.receiving_agency.parent_id
     if parent_id in implementing:
         return parent_id
-    first = version.implementing_agencies.order_by("code").values_list("id", flat=True).first()
-    return first
+    return version.implementing_agencies.order_by("code").values_list("id", flat=True).first()
 
 
 def receipt_data(dossier: Dossier) -> dict[str, Any]:

@@ -141,13 +141,18 @@ def processing_start(*, dossier: Dossier, actor: Any, at: datetime) -> list[Doss
     version = dossier.procedure_version
     steps: list[DossierStep] = []
     default_agency = dossier.processing_agency or dossier.receiving_agency
+    # In a commune procedure, a step the template gives to one of the implementing communes is worked by
+    # the commune that received this dossier.
+    communes: set[int] = set()
+    if version.level == "commune":
+        communes = set(version.implementing_agencies.values_list("id", flat=True))
     for template in version.steps.order_by("order"):
         steps.append(
             DossierStep.objects.create(
                 dossier=dossier,
                 order=template.order,
                 name=template.name,
-                agency=template.agency
+                agency=(default_agency if template.agency_id in communes else template.agency)
                 or (dossier.receiving_agency if template.role == Role.ONE_STOP_OFFICER else default_agency),
                 role=template.role,
                 quota_hours=template.quota_hours,

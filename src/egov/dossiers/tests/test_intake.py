@@ -204,3 +204,46 @@ def test_only_an_officer_of_the_receiving_section_decides_and_a_refusal_changes_
     assert dossier.status == Status.NEW
     assert AuditEvent.objects.count() == audits
     assert not Slip.objects.filter(dossier=dossier).exists()
+
+
+def test_a_commune_procedure_goes_to_the_commune_whose_centre_received_it(province, officer, applicant):
+    """Decree 118/2025 Art. 14.2: any centre receives; the commune of that centre processes it."""
+    from egov.accounts.models import Agency, Membership
+    from egov.catalog.services import procedure_version_write
+    from egov.dossiers.services import dossier_create
+
+    other = Agency.objects.create(
+        code="H99.29", name="UBND phường Hai", level="commune", parent=province["root"]
+    )
+    version = procedure_version_write(
+        actor=None,
+        national_code="1.001193",
+        field_name="Hộ tịch",
+        data={
+            "name": "Đăng ký khai sinh",
+            "level": "commune",
+            "processing_days": 1,
+            "result_type": "Giấy khai sinh",
+        },
+        papers=[],
+        steps=[
+            {"order": 1, "name": "Thẩm định", "agency_id": other.pk, "role": "specialist", "quota_hours": 8}
+        ],
+        agency_ids=[other.pk, province["commune"].pk],
+        publish=True,
+    )
+    desk = Membership.objects.create(user=officer, agency=province["commune_centre"], role="one_stop_officer")
+    dossier = dossier_create(
+        actor=applicant,
+        version=version,
+        receiving_agency=province["commune_centre"],
+        channel="online",
+        applicant=applicant,
+        applicant_name="Nguyễn Văn An",
+    )
+
+    received = dossier_receive(actor=desk.user, dossier=dossier, at=at(2026, 3, 2))
+    dossier_transfer(actor=desk.user, dossier=received, at=at(2026, 3, 2, 10))
+
+    assert received.processing_agency == province["commune"]
+    assert received.steps.get(order=1).agency == province["commune"]
