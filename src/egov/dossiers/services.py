@@ -18,6 +18,7 @@ from egov.core.audit.services import audit_record
 from egov.core.calendar.selectors import add_working_hours
 from egov.core.models import StoredFile
 from egov.dossiers.alerts import desk_alert_on_commit
+from egov.dossiers.hooks import StatusChange, status_changed
 from egov.dossiers.models import TRANSITIONS, Dossier, DossierCodeCounter, DossierEvent, DossierPaper, Status
 from egov.estore.models import EStoreItem
 
@@ -71,6 +72,9 @@ def dossier_transition(
         )
         audit_record(
             actor=actor, action="dossier.status_changed", target=locked, changes={"status": [current, to]}
+        )
+        status_changed(
+            StatusChange(dossier=locked, from_status=current, to_status=to, at=moment, actor=actor, note=note)
         )
     dossier.status = to
     return locked
@@ -147,6 +151,9 @@ def dossier_create(
                 "channel": [None, channel],
                 "procedure": [None, version.pk],
             },
+        )
+        status_changed(
+            StatusChange(dossier=dossier, from_status="", to_status=Status.NEW, at=now, actor=actor)
         )
         if channel == Dossier.Channel.ONLINE:
             desk_alert_on_commit(dossier.pk)
