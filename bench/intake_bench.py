@@ -47,6 +47,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+from bench.figures import Figure, Outcome, met, vendor_name
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).parent / "results" / "intake.txt"
 DATA_DIR = ROOT / "var" / "bench"
@@ -692,7 +694,7 @@ def table(runs: list[Run], *, duration: int, connections: int) -> str:
 # --- the run ---------------------------------------------------------------------------------------------
 
 
-def run(
+def collect(
     *,
     sizes: tuple[int, ...] = SIZES,
     server_url: str | None = None,
@@ -706,7 +708,7 @@ def run(
     data_dir: Path = DATA_DIR,
     output: Path | None = RESULTS,
     seed: int = 2026,
-) -> str:
+) -> Outcome:
     if shutil.which("wrk") is None:
         raise RuntimeError("wrk is not installed (apt-get install wrk)")
     vendors = (["sqlite"] if sqlite else []) + (["postgresql"] if server_url else [])
@@ -735,7 +737,85 @@ def run(
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(report, encoding="utf-8")
-    return report
+    return Outcome(report, figures(runs, connections=connections), {"runs": [asdict(run) for run in runs]})
+
+
+def run(**options: Any) -> str:
+    """``collect(...)``'s report (the same keyword arguments)."""
+    return collect(**options).report
+
+
+def figures(runs: list[Run], *, connections: int) -> list[Figure]:
+    """For the suite: the bare view (the floor), the lookup API and page, submissions and receipts."""
+    found: list[Figure] = []
+    for run in runs:
+        common = {"benchmark": "intake", "database": vendor_name(run.vendor), "dossiers": run.size}
+        bare = next((row for row in run.http if row.name.startswith("bare")), None)
+        for row in run.http:
+            note = "" if row.is_valid else f"INVALID: {row.non_2xx:,} non-2xx of {row.requests:,}"
+            if row.others > BUSY_SHARE:
+                note = "; ".join(filter(None, [note, f"busy: others used {row.others:.0%} of the CPUs"]))
+            if row is bare:
+                found.append(
+                    Figure(
+                        what=f"bare Django view (floor), {connections} clients",
+                        value=row.requests_per_second,
+                        unit="req/s",
+                        detail=f"p99 {row.p99_ms:,.1f} ms",
+                        note=note,
+                        **common,
+                    )
+                )
+                continue
+            share = (
+                row.requests_per_second / bare.requests_per_second if bare and bare.requests_per_second else 0
+            )
+            passed = met(share, at_least=LOOKUP_SHARE_TARGET)
+            target = f"≥{LOOKUP_SHARE_TARGET:.0%} of bare"
+            if run.size >= 1_000_000:
+                target += f", p99 < {LOOKUP_P99_TARGET_MS:.0f} ms"
+                passed = passed and met(row.p99_ms, below=LOOKUP_P99_TARGET_MS)
+            kind = "API" if "API" in row.name else "page"
+            found.append(
+                Figure(
+                    what=f"public lookup {kind}, {connections} clients",
+                    value=row.requests_per_second,
+                    unit="req/s",
+                    target=target,
+                    passed=passed if row.is_valid else False,
+                    detail=f"p50 {row.p50_ms:,.1f} ms, p99 {row.p99_ms:,.1f} ms, × bare {share:.2f}",
+                    note=note,
+                    **common,
+                )
+            )
+        if run.receipts:
+            receipts = run.receipts
+            found.append(
+                Figure(
+                    what="dossier submit (dossier_create, 1 process)",
+                    value=receipts.submissions_per_second,
+                    unit="/s",
+                    **common,
+                )
+            )
+            note = f"{receipts.errors} FAILED" if receipts.errors else ""
+            if run.receipts_others > BUSY_SHARE:
+                note = "; ".join(
+                    filter(None, [note, f"busy: others used {run.receipts_others:.0%} of the CPUs"])
+                )
+            found.append(
+                Figure(
+                    what=f"dossier receive ({receipts.processes} processes)",
+                    value=receipts.per_second,
+                    unit="/s",
+                    target=f"≥{RECEIPTS_TARGET:.0f}/s",
+                    passed=met(receipts.per_second, at_least=RECEIPTS_TARGET) and not receipts.errors,
+                    detail=f"p50 {receipts.p50_ms:,.1f} ms, p99 {receipts.p99_ms:,.1f} ms",
+                    note=note,
+                    **common,
+                )
+            )
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:

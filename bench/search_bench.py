@@ -33,6 +33,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from bench.figures import Figure, Outcome, met
+
 RESULTS = Path(__file__).parent / "results" / "search.txt"
 TARGET_P95_MS = 10.0
 ROOT = Path(__file__).resolve().parent.parent
@@ -503,7 +505,25 @@ def table(rows: list[Measured], size: int, query_count: int, repeats: int, load:
     return "\n".join(lines) + "\n"
 
 
-def run(
+def figures(rows: list[Measured], size: int) -> list[Figure]:
+    """For the suite: p95 (target) and p50 per database."""
+    return [
+        Figure(
+            benchmark="search",
+            what=f"catalogue search p95 ({size:,} procedures)",
+            value=row.percentile(0.95),
+            unit="ms",
+            target=f"p95 < {TARGET_P95_MS:g} ms",
+            passed=met(row.percentile(0.95), below=TARGET_P95_MS),
+            database=row.database,
+            detail=f"p50 {row.percentile(0.5):.2f} ms, p99 {row.percentile(0.99):.2f} ms, "
+            f"{row.per_second:,.0f} queries/s",
+        )
+        for row in rows
+    ]
+
+
+def collect(
     *,
     size: int = 10_000,
     query_count: int = 200,
@@ -511,7 +531,7 @@ def run(
     seed: int = 2026,
     database_url: str | None = None,
     output: Path | None = RESULTS,
-) -> str:
+) -> Outcome:
     load_before = os.getloadavg()[0]
     rows = [measure_sqlite(size, query_count, repeats, seed)]
     if database_url:
@@ -522,7 +542,26 @@ def run(
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(report, encoding="utf-8")
-    return report
+    return Outcome(report, figures(rows, size), {"databases": [row.database for row in rows]})
+
+
+def run(
+    *,
+    size: int = 10_000,
+    query_count: int = 200,
+    repeats: int = 5,
+    seed: int = 2026,
+    database_url: str | None = None,
+    output: Path | None = RESULTS,
+) -> str:
+    return collect(
+        size=size,
+        query_count=query_count,
+        repeats=repeats,
+        seed=seed,
+        database_url=database_url,
+        output=output,
+    ).report
 
 
 def main(argv: list[str] | None = None) -> int:

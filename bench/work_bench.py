@@ -37,12 +37,13 @@ import sys
 import tempfile
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from bench.figures import Figure, Outcome, vendor_name
 from bench.intake_bench import (
     BUSY_SHARE,
     SERVER_WORKERS,
@@ -639,7 +640,7 @@ def table(runs: list[Run], *, duration: int) -> str:
 # --- the run ---------------------------------------------------------------------------------------------
 
 
-def run(
+def collect(
     *,
     sizes: tuple[int, ...] = SIZES,
     server_url: str | None = None,
@@ -652,7 +653,7 @@ def run(
     profile_requests: int = 30,
     data_dir: Path = DATA_DIR,
     output: Path | None = RESULTS,
-) -> str:
+) -> Outcome:
     if shutil.which("wrk") is None:
         raise RuntimeError("wrk is not installed (apt-get install wrk)")
     vendors = (["sqlite"] if sqlite else []) + (["postgresql"] if server_url else [])
@@ -691,7 +692,52 @@ def run(
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(report, encoding="utf-8")
-    return report
+    return Outcome(report, figures(runs), {"runs": [asdict(run) for run in runs]})
+
+
+def run(**options: Any) -> str:
+    """``collect(...)``'s report (the same keyword arguments)."""
+    return collect(**options).report
+
+
+def figures(runs: list[Run]) -> list[Figure]:
+    """For the suite: the issue's three targets — the queue page with 16 clients and with one, a dossier's
+    page with 16 — on each database and size."""
+    found: list[Figure] = []
+    many = max(CLIENTS)
+    for run in runs:
+        common = {"benchmark": "work", "database": vendor_name(run.vendor), "dossiers": run.size}
+        chosen = (
+            ("queue", many, f"work queue page (overdue), {many} clients", "req/s"),
+            ("queue", 1, "work queue page (overdue), 1 client: p50", "ms"),
+            ("dossier", many, f"dossier processing page, {many} clients", "req/s"),
+        )
+        for key, clients, what, unit in chosen:
+            row = run.get(key, clients)
+            if row is None:
+                continue
+            target = next(t for t in TARGETS if t.key == key)
+            verdict = verdicts(target, clients, row)
+            note = "" if row.is_valid else f"INVALID: {row.non_2xx:,} non-2xx of {row.requests:,}"
+            if row.others > BUSY_SHARE:
+                note = "; ".join(filter(None, [note, f"busy: others used {row.others:.0%} of the CPUs"]))
+            found.append(
+                Figure(
+                    what=what,
+                    value=row.p50_ms if unit == "ms" else row.requests_per_second,
+                    unit=unit,
+                    target=verdict[0].split(":")[0] if verdict else "",
+                    passed=(all(v.endswith(": met") for v in verdict) and row.is_valid) if verdict else None,
+                    detail=(
+                        f"{row.requests_per_second:,.0f} req/s"
+                        if unit == "ms"
+                        else f"p50 {row.p50_ms:,.1f} ms, p99 {row.p99_ms:,.1f} ms"
+                    ),
+                    note=note,
+                    **common,
+                )
+            )
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
