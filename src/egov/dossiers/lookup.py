@@ -29,7 +29,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from egov.dossiers.models import NATIONAL_STATUS_CODE, ControlRow, Dossier, Status
+from egov.dossiers.lookup_reads import DossierRow, control_rows, dossier_row, status_history
+from egov.dossiers.models import NATIONAL_STATUS_CODE, ControlRow, Status
 from egov.dossiers.timeliness import control_outcome
 from egov.identity.ratelimit import rate_limit_counts, rate_limit_hit, rate_limit_window_end
 
@@ -177,7 +178,7 @@ def _last_digits(value: str) -> bytes:
     return digits[-FACTOR_DIGITS:].encode() if len(digits) >= FACTOR_DIGITS else _NEVER
 
 
-def _factor_matches(dossier: Dossier | None, factor: str) -> bool:
+def _factor_matches(dossier: DossierRow | None, factor: str) -> bool:
     """Both comparisons always run, in constant time, whether or not the dossier exists."""
     phone = _last_digits(dossier.applicant_phone) if dossier is not None else _NEVER
     personal_id = _last_digits(dossier.applicant_personal_id) if dossier is not None else _NEVER
@@ -212,11 +213,7 @@ def _count_wrong_guess(code: str, ip: str) -> None:
     rate_limit_hit(_code_key(code), CODE_LIMIT, WINDOW_SECONDS)
 
 
-def _agency_name(agency: object) -> str:
-    return str(getattr(agency, "name", "") or "")
-
-
-def _timeliness(dossier: Dossier, finished_at: datetime | None, now: datetime) -> Timeliness:
+def _timeliness(dossier: DossierRow, finished_at: datetime | None, now: datetime) -> Timeliness:
     if dossier.due_at is None or dossier.status == Status.STOPPED:
         return Timeliness.NONE
     if finished_at is not None:
@@ -226,22 +223,18 @@ def _timeliness(dossier: Dossier, finished_at: datetime | None, now: datetime) -
     return Timeliness.OVERDUE if now > dossier.due_at else Timeliness.WITHIN_DEADLINE
 
 
-def dossier_lookup_view(dossier: Dossier, *, now: datetime | None = None) -> DossierLookup:
+def dossier_lookup_view(dossier: DossierRow, *, now: datetime | None = None) -> DossierLookup:
     """The public view of a dossier: form 06 and the status history, with no personal data."""
-    # Only the columns shown: the public page is the busiest read of the system (docs/benchmarks.md).
-    rows = dossier.control_rows.order_by("handed_at", "id").values_list(
-        "step", "from_agency__name", "to_agency__name", "handed_at", "due_at", "outcome"
-    )
     steps = [
         LookupStep(
-            name=step,
-            from_agency=from_agency or "",
-            to_agency=to_agency or "",
-            handed_at=handed_at,
-            due_at=due_at,
-            outcome=_OUTCOME_TIMELINESS.get(outcome, Timeliness.NONE),
+            name=row.step,
+            from_agency=row.from_agency,
+            to_agency=row.to_agency,
+            handed_at=row.handed_at,
+            due_at=row.due_at,
+            outcome=_OUTCOME_TIMELINESS.get(row.outcome, Timeliness.NONE),
         )
-        for step, from_agency, to_agency, handed_at, due_at, outcome in rows
+        for row in control_rows(dossier.id)
     ]
     history = [
         LookupStatusChange(
@@ -250,15 +243,15 @@ def dossier_lookup_view(dossier: Dossier, *, now: datetime | None = None) -> Dos
             national_status_code=NATIONAL_STATUS_CODE[to_status],
             at=at,
         )
-        for to_status, at in dossier.events.order_by("at", "id").values_list("to_status", "at")
+        for to_status, at in status_history(dossier.id)
     ]
     finished_at = next((change.at for change in history if change.status in _DONE_STATUSES), None)
     status = Status(dossier.status)
     return DossierLookup(
         code=dossier.code,
-        procedure=dossier.procedure_version.name,
-        receiving_agency=_agency_name(dossier.receiving_agency),
-        processing_agency=_agency_name(dossier.processing_agency),
+        procedure=dossier.procedure,
+        receiving_agency=dossier.receiving_agency,
+        processing_agency=dossier.processing_agency,
         status=status.value,
         status_label=str(status.label),
         national_status_code=NATIONAL_STATUS_CODE[status],
@@ -281,25 +274,7 @@ def dossier_lookup(*, code: str, factor: str, ip: str | None) -> LookupAnswer:
     retry_at = _rate_limited(code, client)
     if retry_at is not None:
         return LookupAnswer(LookupOutcome.RATE_LIMITED, retry_at=retry_at)
-    dossier = (
-        Dossier.objects.select_related("procedure_version", "receiving_agency", "processing_agency")
-        .only(
-            "id",
-            "code",
-            "status",
-            "applicant_phone",
-            "applicant_personal_id",
-            "submitted_at",
-            "received_at",
-            "due_at",
-            "procedure_version__name",
-            "receiving_agency__name",
-            "processing_agency__name",
-        )
-        .filter(code=code)
-        .order_by()
-        .first()
-    )
+    dossier = dossier_row(code)
     if not _factor_matches(dossier, factor):
         _count_wrong_guess(code, client)
         logger.warning(
