@@ -246,3 +246,39 @@ EVALUATION_SCORING = {
         description="Grade totals even when some indicators cannot be computed from the data yet.",
     ),
 }
+
+# --- Reports: Decision 766 indicators, dashboards, open data (docs/reports.md) ----------------------------
+INSTALLED_APPS += ["egov.reports"]
+# Where the national formula description leaves a choice, or the points are not confirmed (spec §4 [S]).
+REPORTS = {
+    "points": config(
+        "REPORTS_INDICATOR_POINTS",
+        [
+            *["1.1:6", "1.2:4", "1.3:2", "1.4:6", "2.1:20", "2.2:0", "3.1:4", "3.2:4", "3.3:4", "3.5:5"],
+            *["3.6:5", "4.1:4", "4.2:6", "4.3:6", "4.4:3", "4.5:3", "5.1:0", "5.2:6", "5.3:6", "5.4:6"],
+        ],
+        cast=list,
+        description="Points of each Decision 766 indicator: indicator:points pairs separated by commas.",
+    ),
+    "full_points_at": config(
+        "REPORTS_FULL_POINTS_AT",
+        ["3.1:0.80", "3.3:0.50", "3.5:0.80", "4.2:0.80", "4.3:0.80", "5.4:0.90"],
+        cast=list,
+        description="Rate from which an indicator earns all its points (pro rata below), as indicator:rate.",
+    ),
+    "on_time_includes_in_progress": config(
+        "REPORTS_ON_TIME_INCLUDES_IN_PROGRESS",
+        False,
+        description="Indicator 2.1 also counts dossiers in progress within the time limit (national text).",
+    ),
+    "online_needs_e_result": config(
+        "REPORTS_ONLINE_NEEDS_E_RESULT",
+        True,
+        description="Indicator 3.3 leaves out online dossiers resolved without an electronic result.",
+    ),
+    "open_data_rate_limit": config(
+        "REPORTS_OPEN_DATA_RATE_LIMIT",
+        120,
+        description="Open-data and public statistics requests per client address per minute.",
+    ),
+}
