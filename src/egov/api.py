@@ -12,6 +12,7 @@ from egov.core.calendar.api import router as calendar_router
 from egov.dossiers.api_desk import router as desk_router
 from egov.dossiers.api_public import router as lookup_router
 from egov.dossiers.api_work import router as work_router
+from egov.exchange.api import router as exchange_router
 
 api = NinjaAPI(
     title="egov-vn API",
@@ -61,3 +62,4 @@ api.add_router("/desk/", desk_router)
 api.add_router("/catalogue/", catalogue_router)
 api.add_router("/lookup/", lookup_router)
 api.add_router("/work/", work_router)
+api.add_router("/lienthong/", exchange_router)

@@ -212,6 +212,67 @@ DOCUMENT_SIGNING_BACKEND = config(
     description="Registered signing backend name or dotted path of a Signer; local_ca = development test CA.",
 )
 
+# --- Integration platform and the national portal (docs/exchange.md, docs/national-portal.md) -----------
+INSTALLED_APPS += ["egov.payments", "egov.exchange", "egov.exchange.contrib.national_portal"]
+EXCHANGE_RETRY_BASE_SECONDS = config(
+    "EXCHANGE_RETRY_BASE_SECONDS",
+    30,
+    description="Wait after a first failed delivery; doubles after each.",
+)
+EXCHANGE_RETRY_MAX_SECONDS = config(
+    "EXCHANGE_RETRY_MAX_SECONDS", 3600, description="Longest wait between two delivery attempts."
+)
+EXCHANGE_MAX_ATTEMPTS = config(
+    "EXCHANGE_MAX_ATTEMPTS", 10, description="Delivery attempts before a message becomes a dead letter."
+)
+EXCHANGE_CLOCK_SKEW_SECONDS = config(
+    "EXCHANGE_CLOCK_SKEW_SECONDS", 300, description="How far a signed request's time may be from ours."
+)
+EXCHANGE_MAX_BODY_BYTES = config(
+    "EXCHANGE_MAX_BODY_BYTES", 60 * 1024 * 1024, description="Largest message a connected system may send."
+)
+# Connected systems: each connector's address and the connection accounts on both sides (Decree 47/2020
+# Art. 40) come from the environment only. A peer without an address or secret is simply not connected.
+EXCHANGE_PEERS = {
+    "national_portal": {
+        "connector": "national_portal",
+        "url": config("NATIONAL_PORTAL_URL", "", description="Where the national portal takes our messages."),
+        "client_id": config(
+            "NATIONAL_PORTAL_CLIENT_ID", "", description="Our connection account at the national portal."
+        ),
+        "client_secret": config(
+            "NATIONAL_PORTAL_CLIENT_SECRET",
+            "",
+            description="Secret our messages to the portal are signed with.",
+        ),
+        "inbound_key_id": config(
+            "NATIONAL_PORTAL_INBOUND_KEY_ID",
+            "dvcqg",
+            description="The portal's connection account here.",
+        ),
+        "inbound_secret": config(
+            "NATIONAL_PORTAL_INBOUND_SECRET",
+            "",
+            description="Secret the portal signs its calls with.",
+        ),
+        "inbound_secret_previous": config(
+            "NATIONAL_PORTAL_INBOUND_SECRET_PREVIOUS",
+            "",
+            description="The previous inbound secret, still accepted while the secret is being rotated.",
+        ),
+        "timeout": config(
+            "NATIONAL_PORTAL_TIMEOUT",
+            15.0,
+            description="Seconds before a call to the portal gives up.",
+        ),
+    }
+}
+NATIONAL_PORTAL_RECONCILE_DAYS = config(
+    "NATIONAL_PORTAL_RECONCILE_DAYS",
+    30,
+    description="Days of submissions the nightly reconciliation with the national portal compares.",
+)
+
 # Evaluation of how dossiers are handled: the 2/1/0 scoring of TT 01/2018/TT-VPCP Art. 13 (spec §3,
 # egov.dossiers.scoring, docs/statistics.md). Newer guidance may change the thresholds: hence settings.
 EVALUATION_SCORING = {

@@ -33,6 +33,7 @@ from egov.dossiers.models import Dossier
 from egov.estore.models import EStoreItem
 from egov.estore.services import estore_item_add
 from egov.results.codes import agency_abbreviation, e_result_code_for, holder_personal_id, legacy_code_for
+from egov.results.hooks import result_issued
 from egov.results.models import ResultDocument, ResultNumberCounter
 from egov.results.render import DOCUMENT_LANGUAGE, document_pdf, place_of, signer_title_default
 from egov.signing.services import sign_pdf
@@ -292,6 +293,7 @@ def _issue(
         corrects=supersedes.legacy_code if supersedes else None,
         filed_in_estore=estore_item is not None,
     )
+    result_issued(document)
     return document
 
 
