@@ -1,7 +1,10 @@
 """Benchmarks and data generators, one command each (conventions: "bench/").
 
-``python -m bench`` runs every registered benchmark; ``python -m bench calendar`` runs one. To add one,
-write ``bench/<name>_bench.py`` with ``main(argv: list[str]) -> int`` and list it in ``BENCHMARKS``.
+``python -m bench`` (``make bench``) runs every registered benchmark and prints one summary table
+(bench/suite.py); ``python -m bench --quick`` does the same on small datasets; ``python -m bench calendar
+-- --sample 2000`` runs one benchmark with its own options. To add one, write ``bench/<name>_bench.py``
+with ``main(argv: list[str]) -> int`` and ``collect(...) -> bench.figures.Outcome`` (or ``run(...)``),
+list it in ``BENCHMARKS`` and its rows in ``bench.suite.EXPECTED``.
 """
 
 from __future__ import annotations
@@ -12,4 +15,6 @@ BENCHMARKS: dict[str, str] = {
     "search": "bench.search_bench",
     "intake": "bench.intake_bench",
     "work": "bench.work_bench",
+    "dashboard": "bench.dashboard_bench",  # written separately; "not available" until it exists
+    "mixed": "bench.mixed_bench",
 }

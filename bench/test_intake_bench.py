@@ -60,7 +60,7 @@ def test_the_benchmark_is_registered():
 @pytest.mark.skipif(
     shutil.which("wrk") is None, reason="wrk is not installed (apt-get install wrk): the HTTP part needs it"
 )
-def test_the_intake_benchmark_runs_on_a_tiny_database_and_writes_its_table(tmp_path):
+def test_the_intake_benchmark_runs_on_a_tiny_database_and_writes_its_table(tmp_path, bench_data):
     output = tmp_path / "intake.txt"
 
     report = intake_bench.run(
@@ -70,7 +70,7 @@ def test_the_intake_benchmark_runs_on_a_tiny_database_and_writes_its_table(tmp_p
         connections=4,
         receipts=12,
         receipt_processes=2,
-        data_dir=tmp_path,
+        data_dir=bench_data,
         output=output,
     )
 

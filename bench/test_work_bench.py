@@ -266,14 +266,14 @@ def test_the_benchmark_is_registered():
 @pytest.mark.skipif(
     shutil.which("wrk") is None, reason="wrk is not installed (apt-get install wrk): the benchmark needs it"
 )
-def test_the_work_benchmark_runs_on_a_tiny_database_and_writes_its_table(tmp_path):
+def test_the_work_benchmark_runs_on_a_tiny_database_and_writes_its_table(tmp_path, bench_data):
     output = tmp_path / "work.txt"
 
     report = work_bench.run(
         sizes=(300,),
         duration=1,
         warmup=0,
-        data_dir=tmp_path,
+        data_dir=bench_data,
         output=output,
         profile="always",
         profile_requests=3,
