@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from egov.accounts.models import Agency, Membership, User
+from egov.core.context import request_memo
 from egov.core.permissions import SUBTREE_ROLES, Permission, Role, role_grants
 
 
@@ -23,6 +24,27 @@ def active_memberships(*, user: User, on: date | None = None) -> QuerySet[Member
     return Membership.objects.filter(user=user, valid_from__lte=day).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=day)
     )
+
+
+def held_roles(*, user: User) -> tuple[tuple[int, str], ...]:
+    """(agency id, role) of the user's memberships today: one query, remembered for the rest of the
+    request (the work scope, the menu and each permission check of a page all need it;
+    ``forget_held_roles`` after a change of memberships)."""
+    memo = request_memo()
+    key = ("held_roles", user.pk, _today())
+    if memo is not None and key in memo:
+        return memo[key]
+    roles = tuple(active_memberships(user=user).values_list("agency_id", "role"))
+    if memo is not None:
+        memo[key] = roles
+    return roles
+
+
+def forget_held_roles() -> None:
+    memo = request_memo()
+    if memo is not None:
+        for key in [key for key in memo if isinstance(key, tuple) and key[:1] == ("held_roles",)]:
+            del memo[key]
 
 
 _TREE_SECONDS = 30.0
@@ -98,7 +120,7 @@ def user_has_permission(*, user: User | None, permission: Permission | str, agen
     if user.is_superuser:
         return True
     agency_id = agency if isinstance(agency, int) else agency.pk
-    memberships = list(active_memberships(user=user).values_list("agency_id", "role"))
+    memberships = held_roles(user=user)
     if not memberships:
         return False
     ancestors = agency_ancestor_ids(agency_id=agency_id)
@@ -118,7 +140,7 @@ def agencies_where_permitted(*, user: User | None, permission: Permission | str)
     if user.is_superuser:
         return set(Agency.objects.values_list("id", flat=True))
     result: set[int] = set()
-    for held_agency, role in active_memberships(user=user).values_list("agency_id", "role"):
+    for held_agency, role in held_roles(user=user):
         if role_grants(role, permission):
             if Role(role) in SUBTREE_ROLES:
                 result |= agency_descendant_ids(agency_id=held_agency)

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from egov.accounts.models import Agency, AgencyName, Membership, User
-from egov.accounts.selectors import agency_descendant_ids, agency_tree_changed
+from egov.accounts.selectors import agency_descendant_ids, agency_tree_changed, forget_held_roles
 from egov.core.audit.services import audit_record, changes_between, snapshot
 
 AGENCY_FIELDS = ("code", "name", "short_name", "level", "parent_id", "valid_from", "valid_to", "address")
@@ -162,6 +162,7 @@ def _move_memberships(source: Agency, successor: Agency, effective_on: date) -> 
             defaults={"valid_from": effective_on},
         )
         moved += int(created)
+    forget_held_roles()
     return moved
 
 
@@ -174,6 +175,7 @@ def membership_grant(
     membership.full_clean()
     with transaction.atomic():
         membership.save()
+        forget_held_roles()
         audit_record(
             actor=actor,
             action="membership.granted",
@@ -195,6 +197,7 @@ def membership_end(*, actor: Any, membership: Membership, valid_to: date | None 
         )
         membership.valid_to = end
         membership.save(update_fields=["valid_to", "updated_at"])
+        forget_held_roles()
     return membership
 
 

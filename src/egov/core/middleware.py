@@ -28,7 +28,8 @@ class RequestContextMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
-        token = set_request_context(RequestContext(request_id=request_id, ip_address=client_ip(request)))
+        context = RequestContext(request_id=request_id, ip_address=client_ip(request), memo={})
+        token = set_request_context(context)
         structlog.contextvars.bind_contextvars(request_id=request_id)
         started = time.perf_counter()
         try:
