@@ -24,6 +24,7 @@ from egov.dossiers import views_work as actions
 from egov.dossiers.models import NATIONAL_STATUS_CODE, Consultation, Dossier
 from egov.dossiers.processing import dossier_current_due
 from egov.dossiers.selectors_work import (
+    MAX_PAGE_SIZE,
     PAGE_SIZE,
     QueueFilters,
     WorkScope,
@@ -245,6 +246,7 @@ class QueueQuery(Schema):
     only_mine: bool = False
     order: Literal["urgency", "code", "started"] = "urgency"
     page: int = Field(1, ge=1)
+    page_size: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Steps per page.")
 
 
 class CompleteIn(Schema):
@@ -376,13 +378,14 @@ def queue(request: HttpRequest, query: Query[QueueQuery]) -> QueueOut:
         only_mine=query.only_mine,
         order=query.order,
         page=query.page,
+        page_size=query.page_size,
     )
     page = work_queue_page(scope=scope, filters=filters)
     return QueueOut(
         total=page.total,
         page=page.page,
         pages=page.pages,
-        page_size=PAGE_SIZE,
+        page_size=page.page_size,
         items=[QueueItemOut.of(step) for step in page.rows],
     )
 

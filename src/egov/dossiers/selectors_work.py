@@ -17,11 +17,14 @@ from functools import reduce
 from operator import or_
 from typing import Any, ClassVar
 
-from django.db.models import BooleanField, Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.core.cache import cache
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from egov.accounts.models import Agency, User
 from egov.accounts.selectors import agencies_where_permitted, users_of_agency
+from egov.catalog.models import ProcedureVersion
 from egov.core.calendar.selectors import add_working_days, add_working_hours
 from egov.core.permissions import ROLE_PERMISSIONS, Permission, Role
 from egov.dossiers.models import Consultation, Delegation, Dossier, DossierStep, Status, StepHolding
@@ -31,7 +34,10 @@ from egov.dossiers.processing import (
     WARN_BEFORE_HOURS,
 )
 
-PAGE_SIZE = 100
+# Most urgent first: 25 rows fit a laptop's screen or two, and the page refreshes itself every minute
+# (docs/processing.md, docs/benchmarks.md).
+PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100  # what the API may ask for
 # Statuses in which a dossier's active steps are work to do (stopped, refused, returned: nothing left).
 OPEN_STATUSES = (
     Status.PROCESSING,
@@ -154,6 +160,7 @@ class QueueFilters:
     only_mine: bool = False
     order: str = "urgency"  # "urgency" | "code" | "started"
     page: int = 1
+    page_size: int = PAGE_SIZE
 
     URL_DUE: ClassVar[dict[str, str]] = {"sap-den-han": "soon", "qua-han": "overdue"}
     URL_ORDER: ClassVar[dict[str, str]] = {"khan-cap": "urgency", "ma": "code", "bat-dau": "started"}
@@ -183,10 +190,8 @@ class QueuePage:
     filters: QueueFilters = field(default_factory=QueueFilters)
 
 
-def _filtered(scope: WorkScope, filters: QueueFilters) -> QuerySet[DossierStep]:
-    steps = DossierStep.objects.filter(
-        _visible_condition(scope), state=DossierStep.State.ACTIVE, dossier__status__in=OPEN_STATUSES
-    )
+def _narrowed(steps: QuerySet[DossierStep], scope: WorkScope, filters: QueueFilters) -> QuerySet[DossierStep]:
+    steps = steps.filter(state=DossierStep.State.ACTIVE, dossier__status__in=OPEN_STATUSES)
     if filters.only_mine:
         steps = steps.filter(_can_act_condition(scope))
     if filters.due == "overdue":
@@ -203,57 +208,116 @@ def _filtered(scope: WorkScope, filters: QueueFilters) -> QuerySet[DossierStep]:
     return steps
 
 
+def _branches(scope: WorkScope, filters: QueueFilters) -> list[QuerySet[DossierStep]]:
+    """``_visible_condition`` as disjoint parts, each answered by one index: every active step of the
+    agencies the user heads (``step_queue_idx``); elsewhere, the steps held by the user or by those they
+    stand in for (``step_assignee_idx``) and the unassigned steps of each role they hold
+    (``step_pool_idx``). One OR over all of them made the planner read every active step of the agency
+    (docs/benchmarks.md)."""
+    heads = scope.heads
+    parts: list[Q] = []
+    if heads:
+        parts.append(Q(agency_id__in=heads))
+    parts.append(Q(assignee_id=scope.user.pk) & ~Q(agency_id__in=heads))
+    by_agency: dict[int, set[int]] = {}
+    for agency, absent in scope.delegations:
+        if agency not in heads:
+            by_agency.setdefault(agency, set()).add(absent)
+    parts += [Q(agency_id=agency, assignee_id__in=absent) for agency, absent in by_agency.items()]
+    for role, permission in STEP_PERMISSION.items():
+        agencies = scope.agencies(permission) - heads
+        if agencies:
+            parts.append(Q(assignee__isnull=True, role=role, agency_id__in=agencies))
+    return [_narrowed(DossierStep.objects.filter(part), scope, filters) for part in parts]
+
+
+def _filtered(scope: WorkScope, filters: QueueFilters) -> QuerySet[DossierStep]:
+    """The whole filtered queue as one query (for callers that need a queryset, not a page)."""
+    return _narrowed(DossierStep.objects.filter(_visible_condition(scope)), scope, filters)
+
+
+_ORDERINGS: dict[str, tuple[str, ...]] = {
+    "code": ("dossier__code", "order", "id"),
+    "started": ("started_at", "id"),
+    "urgency": ("is_paused", "due_at", "id"),
+}
+# What a queue row shows (the page and the API): the rest of the six tables stays in the database.
+_ROW_FIELDS = (
+    "id", "dossier_id", "order", "name", "agency_id", "role", "state", "assignee_id", "started_at", "due_at",
+    "dossier__code", "dossier__status", "dossier__applicant_name",
+    "dossier__procedure_version__name", "dossier__procedure_version__procedure__national_code",
+    "agency__code", "agency__name", "agency__short_name",
+    "assignee__username", "assignee__full_name",
+)  # fmt: skip
+
+
 def work_queue_page(*, scope: WorkScope, filters: QueueFilters) -> QueuePage:
     """One page of the queue, most urgent first (steps waiting for the applicant last), with the exact
-    total: two queries. Each row carries ``can_act`` (the user may act on it, not only see it as a head)
-    and ``is_paused`` (the dossier waits for the applicant)."""
+    total. Three queries whatever the queue's length: the count and the page's ids over the union of
+    ``_branches``, then the page's rows by id. Each row carries ``can_act`` (the user may act on it, not
+    only see it as a head) and ``is_paused`` (the dossier waits for the applicant)."""
     if not scope.is_worker:
         return QueuePage(rows=[], total=0, page=1, pages=1, filters=filters)
-    steps = _filtered(scope, filters)
-    total = steps.count()
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(filters.page, pages)
-    ordering: tuple[Any, ...]
-    if filters.order == "code":
-        ordering = ("dossier__code", "order", "pk")
-    elif filters.order == "started":
-        ordering = ("started_at", "pk")
-    else:
-        ordering = ("is_paused", "due_at", "pk")
-    rows = list(
-        steps.select_related("dossier__procedure_version__procedure", "agency", "assignee")
-        .annotate(
-            can_act=Case(
-                When(_can_act_condition(scope), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
+    branches = _branches(scope, filters)
+    ordering = _ORDERINGS.get(filters.order, _ORDERINGS["urgency"])
+    keyed = [
+        branch.annotate(
             is_paused=Case(
                 When(dossier__status__in=PAUSED_STATUSES, then=Value(1)),
                 default=Value(0),
                 output_field=IntegerField(),
-            ),
+            )
         )
-        .order_by(*ordering)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    )
-    return QueuePage(rows=rows, total=total, page=page, pages=pages, filters=filters)
+        .order_by()
+        .values_list(*ordering)
+        for branch in branches
+    ]
+    combined = keyed[0].union(*keyed[1:], all=True) if len(keyed) > 1 else keyed[0]
+    total = combined.count()
+    size = max(1, min(filters.page_size, MAX_PAGE_SIZE))
+    pages = max(1, -(-total // size))
+    page = min(filters.page, pages)
+    ids = [row[-1] for row in combined.order_by(*ordering)[(page - 1) * size : page * size]]
+    found = {
+        step.pk: step
+        for step in DossierStep.objects.filter(pk__in=ids)
+        .select_related("dossier__procedure_version__procedure", "agency", "assignee")
+        .only(*_ROW_FIELDS)
+    }
+    rows = [found[pk] for pk in ids if pk in found]
+    for step in rows:
+        step.can_act = scope.can_act(step)  # type: ignore[attr-defined]
+        step.is_paused = int(step.dossier.status in PAUSED_STATUSES)  # type: ignore[attr-defined]
+    return QueuePage(rows=rows, total=total, page=page, pages=pages, page_size=size, filters=filters)
+
+
+_PROCEDURES_SECONDS = 60
 
 
 def work_queue_procedures(*, scope: WorkScope) -> list[tuple[str, str]]:
-    """(national code, name) of the procedures in the user's queue, for the filter: one query."""
+    """(national code, name) of the procedures in the user's queue, for the filter. Grouped over the
+    whole queue, so kept a minute per user and scope: the list of options need not move with every
+    step, and it was the page's most expensive query (docs/benchmarks.md)."""
     if not scope.is_worker:
         return []
+    permitted = tuple(sorted((name, tuple(sorted(ids))) for name, ids in scope.permitted.items()))
+    key = f"work-procedures:{scope.user.pk}:{hash((permitted, scope.delegations))}"
+    cached = cache.get(key)
+    if cached is not None:
+        return [tuple(pair) for pair in cached]
+    versions: set[int] = set()
+    for branch in _branches(scope, QueueFilters()):
+        versions |= set(branch.order_by().values_list("dossier__procedure_version_id", flat=True).distinct())
     found: dict[str, str] = {}
     for code, name in (
-        _filtered(scope, QueueFilters())
-        .values_list(
-            "dossier__procedure_version__procedure__national_code", "dossier__procedure_version__name"
-        )
-        .distinct()
-        .order_by("dossier__procedure_version__procedure__national_code")
+        ProcedureVersion.objects.filter(pk__in=versions)
+        .order_by("procedure__national_code", "-number")
+        .values_list("procedure__national_code", "name")
     ):
-        found.setdefault(code, name)
-    return list(found.items())
+        found.setdefault(code, Truncator(name).chars(60))
+    result = list(found.items())
+    cache.set(key, result, _PROCEDURES_SECONDS)
+    return result
 
 
 def work_agencies(*, scope: WorkScope) -> list[Agency]:

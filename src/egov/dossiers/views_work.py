@@ -23,6 +23,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -565,6 +566,8 @@ def work_queue(request: HttpRequest) -> HttpResponse:
         },
         "first_row": (page.page - 1) * page.page_size + 1 if page.total else 0,
         "last_row": (page.page - 1) * page.page_size + len(page.rows),
+        # Each row links to /xu-ly/ho-so/<code>/: the prefix reversed once, not once a row.
+        "dossier_url_prefix": reverse("work:dossier", args=["0"]).removesuffix("0/"),
     }
     if getattr(request, "htmx", False):
         return render(request, "dossiers/work/_queue.html", context)

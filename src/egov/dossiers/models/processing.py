@@ -67,6 +67,12 @@ class DossierStep(models.Model):
         indexes = [
             models.Index(fields=["agency", "state", "due_at"], name="step_queue_idx"),
             models.Index(fields=["assignee", "state", "due_at"], name="step_assignee_idx"),
+            # The unassigned steps waiting for a role in an agency: one half of every work queue.
+            models.Index(
+                fields=["agency", "role", "due_at"],
+                condition=models.Q(state="active", assignee__isnull=True),
+                name="step_pool_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -127,11 +127,15 @@ def test_the_queue_is_paginated_with_an_exact_total(two_agencies, applicant, fro
     make_steps(two_agencies, 150, start=at(2, 8))
     headers = _headers("colleague", two_agencies, applicant)
 
-    first = Client().get("/api/v1/work/queue", headers=headers).json()
-    second = Client().get("/api/v1/work/queue", {"page": 2}, headers=headers).json()
+    first = Client().get("/api/v1/work/queue", {"page_size": 100}, headers=headers).json()
+    second = Client().get("/api/v1/work/queue", {"page": 2, "page_size": 100}, headers=headers).json()
     overdue = Client().get("/api/v1/work/queue", {"due": "overdue"}, headers=headers).json()
+    default = Client().get("/api/v1/work/queue", headers=headers).json()
+    too_many = Client().get("/api/v1/work/queue", {"page_size": 1000}, headers=headers)
 
     assert (first["total"], first["pages"], len(first["items"]), len(second["items"])) == (150, 2, 100, 50)
+    assert (default["page_size"], default["pages"], len(default["items"])) == (25, 6, 25)
+    assert too_many.status_code == 422
     dues = [item["due_at"] for item in first["items"] + second["items"]]
     assert dues == sorted(dues)
     assert overdue["total"] == DossierStep.objects.filter(state="active", due_at__lte=at(2, 11)).count()
