@@ -82,6 +82,7 @@ def peer_health(*, code: str, now: datetime | None = None) -> PeerHealth | None:
     queue = OutboxMessage.objects.filter(peer=peer).aggregate(
         pending=Count("id", filter=Q(state=OutboxMessage.State.PENDING)),
         dead=Count("id", filter=Q(state=OutboxMessage.State.DEAD)),
+        retrying=Count("id", filter=Q(state=OutboxMessage.State.PENDING, attempts__gt=0)),
         oldest=Min("created_at", filter=Q(state__in=[OutboxMessage.State.PENDING, OutboxMessage.State.DEAD])),
     )
     log = SharingLogEntry.objects.filter(peer=peer)
@@ -109,8 +110,8 @@ def peer_health(*, code: str, now: datetime | None = None) -> PeerHealth | None:
         health = Health.NOT_CONFIGURED
     elif failing_now and undelivered:
         health = Health.OUTAGE
-    elif sent["failures"] or queue["dead"]:
-        health = Health.DEGRADED
+    elif queue["dead"] or (sent["failures"] and queue["retrying"]):
+        health = Health.DEGRADED  # a failure in the last hour alone is shown in its column, not as a state
     else:
         health = Health.OK
     connector = connector_get(configured.connector)

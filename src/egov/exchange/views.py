@@ -59,7 +59,7 @@ def retry_message(request: HttpRequest, message_id: int) -> HttpResponse:
     if message.state == message.State.DELIVERED:
         messages.success(request, _("The message has been delivered."))
     else:
-        messages.warning(request, _("The message is queued again; it has not been delivered yet."))
+        messages.info(request, _("The message is queued again; it has not been delivered yet."))
     return redirect("exchange:monitor")
 
 

@@ -182,14 +182,13 @@ def _email(value: str) -> str:
 
 
 def _strip_file_contents(message: InboxMessage) -> None:
-    """The files now live as stored files; the kept message keeps their checksums, not a second copy."""
-    payload = message.payload
-    for paper in (payload.get("data") or {}).get("TaiLieuNop") or []:
+    """The files now live as stored files; the kept message (saved by the caller, in the same transaction)
+    keeps their checksums, not a second copy."""
+    for paper in (message.payload.get("data") or {}).get("TaiLieuNop") or []:
         if isinstance(paper, dict) and paper.get("NoiDungTep"):
             content = base64.b64decode(paper["NoiDungTep"])
             paper["NoiDungTep"] = ""
             paper["_sha256"] = hashlib.sha256(content).hexdigest()
-    InboxMessage.objects.filter(pk=message.pk).update(payload=payload)
 
 
 def apply_dossier(message: InboxMessage) -> InboundOutcome:
@@ -274,7 +273,7 @@ def apply_dossier(message: InboxMessage) -> InboundOutcome:
         target=dossier,
         changes={"national_code": [None, data.national_code], "inbox_message": [None, message.pk]},
     )
-    transaction.on_commit(lambda: _strip_file_contents(message), robust=True)
+    _strip_file_contents(message)
     dossier.refresh_from_db(fields=["acceptance_due_at"])
     return InboundOutcome(
         state=InboundState.APPLIED,

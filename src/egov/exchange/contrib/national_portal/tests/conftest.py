@@ -112,7 +112,9 @@ def procedure(province):
 
 def routed_dossier(**overrides: Any) -> dict[str, Any]:
     """A dossier as the portal routes it to the test province."""
-    return sample_dossier(MaTTHC=PROCEDURE_CODE, MaDonVi=CENTRE_CODE, SoDinhDanh=HOLDER_ID, **overrides)
+    return sample_dossier(
+        **{"MaTTHC": PROCEDURE_CODE, "MaDonVi": CENTRE_CODE, "SoDinhDanh": HOLDER_ID, **overrides}
+    )
 
 
 RESULT_BODY = {
