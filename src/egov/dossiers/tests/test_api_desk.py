@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from egov.accounts.models import ApiToken
 from egov.core.audit.models import AuditEvent
@@ -102,3 +105,16 @@ def test_the_desk_api_is_in_the_openapi_document():
 
     assert "/api/v1/desk/dossiers/{code}/receive" in paths
     assert "/api/v1/desk/queue" in paths
+
+
+def test_last_used_is_kept_to_the_minute_without_a_write_per_call(token, dossier):
+    with time_machine.travel("2026-03-02 09:00 +0700", tick=False):
+        Client().get("/api/v1/desk/queue", headers=_bearer(token))
+        first = ApiToken.objects.get().last_used_at
+        with CaptureQueriesContext(connection) as captured:
+            Client().get("/api/v1/desk/queue", headers=_bearer(token))
+        assert not [q for q in captured.captured_queries if q["sql"].startswith("UPDATE")]
+        assert ApiToken.objects.get().last_used_at == first
+    with time_machine.travel("2026-03-02 09:01 +0700", tick=False):
+        Client().get("/api/v1/desk/queue", headers=_bearer(token))
+        assert ApiToken.objects.get().last_used_at > first
