@@ -436,8 +436,11 @@ class PageActions:
         return bool(self.steps or self.can_extend or self.can_return or self.answerable)
 
 
-def page_actions(scope: WorkScope, dossier: Dossier, parts: DossierParts) -> PageActions:
-    """What this user may do on this dossier now (the same rules the actions check)."""
+def page_actions(
+    scope: WorkScope, dossier: Dossier, parts: DossierParts, current_due: datetime | None
+) -> PageActions:
+    """What this user may do on this dossier now (the same rules the actions check); ``current_due`` is
+    ``processing.dossier_current_due(dossier)``, read once by the page."""
     step_actions: list[StepActions] = []
     processing_now = dossier.status == Status.PROCESSING
     signing_agencies = scope.agencies(Permission.RESULT_SIGN)
@@ -475,7 +478,6 @@ def page_actions(scope: WorkScope, dossier: Dossier, parts: DossierParts) -> Pag
                 if person.pk != step.assignee_id
             ]
         step_actions.append(actions)
-    current_due = processing.dossier_current_due(dossier)
     last_moment = current_due - APOLOGY_NOTICE if current_due else None
     can_extend = (
         processing_now
@@ -594,6 +596,7 @@ def _page_context(scope: WorkScope, dossier: Dossier) -> dict[str, Any]:
                 float(working_hours_between(holding.started_at, until)) if until > holding.started_at else 0.0
             )
             history.append({"step": step, "holding": holding, "held_for": working_time_words(hours)})
+    current_due = processing.dossier_current_due(dossier)
     return {
         "dossier": dossier,
         "parts": parts,
@@ -602,10 +605,10 @@ def _page_context(scope: WorkScope, dossier: Dossier) -> dict[str, Any]:
             for step in parts.steps
         ],
         "history": history,
-        "actions": page_actions(scope, dossier, parts),
+        "actions": page_actions(scope, dossier, parts, current_due),
         "results": list(results_of_dossier(dossier=dossier)),
         "document_types": list(RESULT_DOCUMENT_TYPES.items()),
-        "current_due": processing.dossier_current_due(dossier),
+        "current_due": current_due,
         "now": now,
         "own_agencies": scope.viewing,
         "Status": Status,
@@ -614,7 +617,9 @@ def _page_context(scope: WorkScope, dossier: Dossier) -> dict[str, Any]:
 
 @worker_required
 def work_dossier_page(request: HttpRequest, code: str) -> HttpResponse:
-    dossier = _dossier_or_404(request, code)
+    dossier = work_dossier(scope=_scope(request), code=code, for_page=True)
+    if dossier is None:
+        raise Http404
     return render(request, "dossiers/work/dossier.html", _page_context(_scope(request), dossier))
 
 
