@@ -115,6 +115,7 @@ BEHAVIOURS = (
     Behaviour("lookup_api", "citizen", "public lookup API POST /api/v1/lookup/", "dossier", 2),
     Behaviour("catalogue_search", "citizen", "catalogue search GET /thu-tuc/?q=", "dossier", 3),
     Behaviour("procedure_page", "citizen", "procedure page GET /thu-tuc/<code>/", "dossier", 5),
+    Behaviour("statistics_page", "citizen", "public statistics (reports, no sign-in)", "dossier", 0.2),
     Behaviour("submit", "citizen, signed in", "online application, start to end", "online", 1, JOURNEY),
     Behaviour("my_dossiers", "citizen, signed in", "my dossiers GET /ca-nhan/ho-so/", "online", 2),
     Behaviour("desk_refresh", "one-stop officer", "desk list refresh (htmx) GET /mot-cua/", "desk", 1),
@@ -261,6 +262,10 @@ def dashboard_paths() -> tuple[list[str], str]:
     if not found:
         return [], "egov.reports has no page without arguments in the URLconf yet"
     return sorted(dict.fromkeys(found)), ""
+
+
+def _is_page(answer: Any) -> bool:
+    return bool(answer.status_code == 200 and answer.get("Content-Type", "").startswith("text/html"))
 
 
 def child_prepare(url: str, receipts: int, seed: int) -> dict[str, Any]:
@@ -417,6 +422,11 @@ def child_prepare(url: str, receipts: int, seed: int) -> dict[str, Any]:
     # Leaders and their dashboards, when the reports app has them.
     paths, dashboard_note = dashboard_paths()
     leaders: list[dict[str, Any]] = []
+    anonymous = TestClient(HTTP_HOST="127.0.0.1")
+    public = [path for path in paths if _is_page(anonymous.get(path))]  # the statistics the decree discloses
+    paths = [path for path in paths if path not in public]
+    if not paths and public:
+        dashboard_note = "egov.reports has no page for signed-in leaders yet"
     if paths:
         chiefs = User.objects.filter(
             pk__in=Membership.objects.filter(role=Role.LEADER, valid_to__isnull=True).values("user_id"),
@@ -425,12 +435,7 @@ def child_prepare(url: str, receipts: int, seed: int) -> dict[str, Any]:
         for chief in chiefs:
             browser = TestClient(HTTP_HOST="127.0.0.1")
             browser.force_login(chief)
-            usable = [
-                path
-                for path in paths
-                if (answer := browser.get(path)).status_code == 200
-                and answer.get("Content-Type", "").startswith("text/html")
-            ]
+            usable = [path for path in paths if _is_page(browser.get(path))]
             if usable:
                 leaders.append({"cookie": signed_in(chief), "paths": usable})
         if not leaders:
@@ -450,6 +455,7 @@ def child_prepare(url: str, receipts: int, seed: int) -> dict[str, Any]:
         "leaders": leaders,
         "dashboards": paths,
         "dashboard_note": dashboard_note,
+        "statistics": public,
         "sessions": sessions,
         "queues": {
             "specialists": len(specialists),
@@ -562,6 +568,8 @@ class Mix:
         notes = {}
         if "dashboard" not in self.units:
             notes["dashboard"] = self.prepared.get("dashboard_note") or "no dashboard"
+        if "statistics_page" not in self.units:
+            notes["statistics_page"] = "no public statistics page (egov.reports) yet"
         if "submit" not in self.units:
             notes["submit"] = "no procedure whose e-form the benchmark can fill"
         for key in ("desk_refresh", "desk_page", "desk_dossier", "desk_receive"):
@@ -679,6 +687,11 @@ class Mix:
                 )
 
             single("work_dossier", work_dossier)
+        if p.get("statistics"):
+            single(
+                "statistics_page",
+                lambda rng: Request("statistics_page", "GET", rng.choice(p["statistics"])),
+            )
         if leaders:
 
             def dashboard(rng: random.Random) -> Request:
@@ -969,7 +982,8 @@ def collect(
             )
             current = Run(vendor, size, reused, database_version=prepared["database_version"])
             current.prepared = {
-                key: prepared[key] for key in ("dossiers", "queues", "dashboards", "dashboard_note")
+                key: prepared[key]
+                for key in ("dossiers", "queues", "dashboards", "dashboard_note", "statistics")
             }
             current.prepared["journeys"] = [j["national_code"] for j in prepared["journeys"]]
             current.prepared["actors"] = {
@@ -1121,7 +1135,9 @@ def table(runs: list[Run], *, duration: float, open_duration: float, clients: in
         lines.append(
             f"  Actors: {actors}; specialists' queues: median {queues.get('median', 0):,} steps, largest "
             f"{queues.get('largest', 0):,} ({queues.get('active_steps', 0):,} active steps in all); online "
-            f"applications to {', '.join(run.prepared.get('journeys', []))}."
+            f"applications to {', '.join(run.prepared.get('journeys', []))}; leaders' pages: "
+            f"{', '.join(run.prepared.get('dashboards', [])) or 'none'}; public statistics: "
+            f"{', '.join(run.prepared.get('statistics', [])) or 'none'}."
         )
         verified = run.verified
         if verified:
