@@ -281,7 +281,7 @@ def child_prepare(url: str, receipts: int, seed: int) -> dict[str, Any]:
     from egov.catalog.eform import form_clean, form_validate
     from egov.catalog.models import ProcedureVersion
     from egov.core.permissions import Role
-    from egov.dossiers.models import Dossier, DossierStep
+    from egov.dossiers.models import Dossier, DossierStep, Status
     from egov.dossiers.selectors import desk_agencies
     from egov.dossiers.selectors_work import QueueFilters, work_queue_page, work_scope
     from egov.dossiers.services import PaperInput, dossier_create
@@ -376,7 +376,14 @@ def child_prepare(url: str, receipts: int, seed: int) -> dict[str, Any]:
         if not versions:
             continue
         share = math.ceil(receipts * len(members) / max(1, len(desks)))
-        for index in range(share):
+        # Online dossiers of the test citizens still waiting here (earlier runs', their applications) come
+        # first, so that repeated runs do not lengthen the desk's list; new ones make up the rest.
+        waiting = list(
+            Dossier.objects.filter(
+                receiving_agency_id=centre_id, status=Status.NEW, applicant__in=citizens
+            ).values_list("code", flat=True)[:share]
+        )
+        for index in range(share - len(waiting)):
             version = rng.choices(
                 versions,
                 weights=[
@@ -385,7 +392,6 @@ def child_prepare(url: str, receipts: int, seed: int) -> dict[str, Any]:
                 ],
             )[0]
             citizen = citizens[index % len(citizens)]
-            member = members[index % len(members)]
             dossier = dossier_create(
                 actor=citizen,
                 version=version,
@@ -402,7 +408,9 @@ def child_prepare(url: str, receipts: int, seed: int) -> dict[str, Any]:
                     for p in version.papers.filter(is_mandatory=True)
                 ],
             )
-            member["desk"]["receive"].append(dossier.code)
+            waiting.append(dossier.code)
+        for index, code in enumerate(waiting):
+            members[index % len(members)]["desk"]["receive"].append(code)
 
     # Specialists, heads and signers with something in their queue.
     workers = User.objects.filter(
@@ -962,7 +970,7 @@ def collect(
     open_duration: float = 20,
     warmup: float = 5,
     clients: int = CLIENTS,
-    receipts: int = 400,
+    receipts: int = 200,
     calibration: float = 3,
     fractions: tuple[float, ...] = OPEN_FRACTIONS,
     fresh: bool = False,
@@ -1219,7 +1227,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--open-duration", type=float, default=20, help="seconds per open-loop rate (20)")
     parser.add_argument("--warmup", type=float, default=5, help="seconds of warm-up (5)")
     parser.add_argument("--clients", type=int, default=CLIENTS, help=f"closed-loop clients ({CLIENTS})")
-    parser.add_argument("--receipts", type=int, default=400, help="online dossiers put at the desks (400)")
+    parser.add_argument(
+        "--receipts", type=int, default=200, help="online dossiers waiting at the desks (200)"
+    )
     parser.add_argument(
         "--calibration", type=float, default=3, help="seconds against the bare view (3; 0: none)"
     )
@@ -1251,7 +1261,7 @@ def _child_main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="bench.mixed_bench --child")
     parser.add_argument("what", choices=["prepare", "finish", "cleanup"])
     parser.add_argument("--database-url", required=True)
-    parser.add_argument("--receipts", type=int, default=400)
+    parser.add_argument("--receipts", type=int, default=200)
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args(argv)
     if args.what == "prepare":
