@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +19,7 @@ from egov.accounts.selectors import user_has_permission
 from egov.core.calendar.selectors import add_working_hours, get_calendar
 from egov.core.permissions import Permission
 from egov.dossiers.models import (
+    TRANSITIONS,
     ControlRow,
     Dossier,
     DossierPaper,
@@ -76,14 +78,23 @@ def transfer_deadline(received_at: datetime) -> datetime:
     return datetime.combine(next_day, first_session.start, local.tzinfo) + timedelta(hours=1)
 
 
-def _processing_agency(dossier: Dossier) -> Agency | None:
-    """The first agency step's agency; for a procedure the communes implement, the commune whose centre
-    received it (a commune centre is a unit of its People's Committee)."""
-    agency_id = _find_processing_agency(dossier)
-    return Agency.objects.get(pk=agency_id) if agency_id is not None else None
+_PROCESSING_AGENCY_SECONDS = 300
 
 
 def _find_processing_agency(dossier: Dossier) -> int | None:
+    """The same for every dossier of a version received by one centre: kept five minutes (a published
+    version's agencies and steps do not change; a merger moves the open work itself)."""
+    key = f"processing-agency:{dossier.procedure_version_id}:{dossier.receiving_agency_id}"
+    found = cache.get(key)
+    if found is None:
+        found = _processing_agency_of(dossier) or 0
+        cache.set(key, found, _PROCESSING_AGENCY_SECONDS)
+    return found or None
+
+
+def _processing_agency_of(dossier: Dossier) -> int | None:
+    """The first agency step's agency; for a procedure the communes implement, the commune whose centre
+    received it (a commune centre is a unit of its People's Committee)."""
     version = dossier.procedure_version
     implementing = set(version.implementing_agencies.values_list("id", flat=True))
     # A commune procedure is processed by the commune whose centre received it (Decree 118 Art. 14.2
@@ -147,18 +158,23 @@ def dossier_receive(*, actor: Any, dossier: Dossier, sets: int = 1, at: datetime
     moment = at or timezone.now()
     with transaction.atomic():
         locked = _locked(dossier)
+        if Status.RECEIVED not in TRANSITIONS.get(locked.status, frozenset()):
+            # Refused before any work (received meanwhile by another officer, withdrawn…).
+            dossier_transition(dossier=locked, to=Status.RECEIVED, actor=actor, at=moment, is_locked=True)
         version = locked.procedure_version
         days = version.processing_days_for(is_online=locked.channel == Dossier.Channel.ONLINE)
-        dossier_transition(dossier=locked, to=Status.RECEIVED, actor=actor, at=moment, is_locked=True)
         locked.received_at = moment
         locked.received_by = actor
         locked.sets = sets
         locked.due_at = get_calendar().add_working_days(moment, days) if days else moment
-        locked.processing_agency = _processing_agency(locked)
+        locked.processing_agency_id = _find_processing_agency(locked)
         locked.transfer_due_at = transfer_deadline(moment)
         locked.save(update_fields=[*RECEIVE_FIELDS, "updated_at"])
         if days or locked.is_receipt_requested:
             _issue(locked, Slip.Kind.RECEIPT, actor, receipt_data(locked), moment)
+        # The status change last: its audit event locks the audit chain's head until the commit, and
+        # every audited write of the system waits for that lock (docs/benchmarks.md, receipts).
+        dossier_transition(dossier=locked, to=Status.RECEIVED, actor=actor, at=moment, is_locked=True)
         dossier_notify_on_commit(locked.pk, "received")
     return locked
 
