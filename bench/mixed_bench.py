@@ -1197,10 +1197,13 @@ def figures(runs: list[Run], *, clients: int) -> list[Figure]:
             if at
             else run.skipped_target
         )
+        if best is None and capacity is not None:
+            tried = ", ".join(f"{p.result.offered_rate:,.0f}" for p in run.phases if p.result.mode == "open")
+            detail = f"no rate tried ({tried} req/s) kept p95 under {TARGET_P95_MS:.0f} ms; {detail}"
         found.append(
             Figure(
                 what=f"mixed province load: sustained with p95 < {TARGET_P95_MS:.0f} ms",
-                value=best.result.offered_rate if best else 0.0,
+                value=best.result.offered_rate if best else None,
                 unit="req/s",
                 target=f"≥{TARGET_RATE:.0f} req/s, p95 < {TARGET_P95_MS:.0f} ms",
                 passed=bool(at and at.ok) if capacity is not None else met(None),
