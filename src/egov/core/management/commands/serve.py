@@ -25,12 +25,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-worker", action="store_true", help="Do not start the background-task worker and scheduler."
         )
+        parser.add_argument(
+            "--portal-simulator",
+            action="store_true",
+            help="Also run the national portal simulator on port 8100 (docs/national-portal.md).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         if options["demo"]:
             call_command("load_demo")
+            if options["portal_simulator"]:
+                call_command("load_demo_exchange")
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", settings.SETTINGS_MODULE),
@@ -46,6 +53,10 @@ class Command(BaseCommand):
             children.append(subprocess.Popen(worker, env=env))  # noqa: S603
             scheduler = [sys.executable, "manage.py", "scheduler"]
             children.append(subprocess.Popen(scheduler, env=env))  # noqa: S603
+        if options["portal_simulator"]:
+            ours = f"http://{options['host']}:{options['port']}/api/v1/lienthong/national_portal/"
+            simulator = [sys.executable, "manage.py", "national_portal_simulator", "--province-url", ours]
+            children.append(subprocess.Popen(simulator, env=env))  # noqa: S603
         self.stdout.write(
             self.style.SUCCESS(
                 f"egov-vn is serving on http://{options['host']}:{options['port']}/ (Ctrl+C stops it)"

@@ -56,7 +56,7 @@ def sample_dossier(**overrides: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "MaHoSo": f"G22.99-{now:%y%m%d}-{uuid.uuid4().hex[:6].upper()}",
         "MaTTHC": "1.001193",
-        "MaDonVi": "H37.01.01",
+        "MaDonVi": "H37.30.01",
         "NgayNopHoSo": now.strftime(wire.MOMENT_FORMAT),
         "ChuHoSo": "Nguyễn Văn An",
         "LoaiDoiTuong": "1",
