@@ -11,6 +11,7 @@ class ExchangeConfig(AppConfig):
         from datetime import timedelta
 
         from egov.core.schedule import Job, register_job
+        from egov.exchange import checks  # noqa: F401 - registers the system checks
         from egov.exchange.services import outbox_deliver_due
 
         # Retries whose time has come (a deferred task may have been lost with the queue, and the

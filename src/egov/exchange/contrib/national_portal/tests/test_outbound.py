@@ -127,3 +127,26 @@ def test_a_signed_result_is_queued_for_the_holders_national_e_store(connected, p
     )
     assert hashlib.sha256(content).hexdigest() == data.file.sha256 == result.sha256
     assert content.startswith(b"%PDF-")
+
+
+def test_a_correction_names_the_result_it_replaces(connected, people, procedure, province):
+    from egov.results.services import result_correct
+
+    dossier = counter_dossier(procedure, province, people["desk"])
+    dossier_receive(actor=people["desk"], dossier=dossier)
+    dossier.refresh_from_db()
+    first = result_issue(
+        actor=people["head"], dossier=dossier, title="Phiếu lý lịch tư pháp", body_fields=RESULT_BODY
+    )
+
+    corrected = result_correct(
+        actor=people["head"], result=first, corrected_fields={"summary": "Sửa lỗi chính tả"}, reason="Sai tên"
+    )
+
+    message = OutboxMessage.objects.filter(message_type="result.issued").order_by("id").last()
+    data = wire.EResultOut.model_validate(render(message).body["data"])
+    assert (data.legacy_code, data.replaces, data.correction_reason) == (
+        corrected.legacy_code,
+        first.legacy_code,
+        "Sai tên",
+    )
