@@ -13,6 +13,7 @@ from egov.dossiers.api_desk import router as desk_router
 from egov.dossiers.api_public import router as lookup_router
 from egov.dossiers.api_work import router as work_router
 from egov.exchange.api import router as exchange_router
+from egov.reports.api import router as open_data_router
 
 api = NinjaAPI(
     title="egov-vn API",
@@ -63,3 +64,4 @@ api.add_router("/catalogue/", catalogue_router)
 api.add_router("/lookup/", lookup_router)
 api.add_router("/work/", work_router)
 api.add_router("/lienthong/", exchange_router)
+api.add_router("/open-data/", open_data_router)

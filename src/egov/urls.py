@@ -23,6 +23,8 @@ urlpatterns = [
     path("mot-cua/", include("egov.dossiers.urls_desk")),
     path("xu-ly/", include("egov.dossiers.urls_work")),
     path("danh-gia/", include("egov.dossiers.urls_rating")),
+    path("bao-cao/", include("egov.reports.urls")),
+    path("thong-ke/", include("egov.reports.urls_public")),
     path("lien-thong/", include("egov.exchange.urls")),
     path("", include("egov.portal.urls")),
 ]

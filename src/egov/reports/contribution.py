@@ -18,12 +18,13 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from egov.catalog.models import ProcedureVersion
+from egov.catalog.models import Fee, ProcedureVersion
 from egov.core.calendar.engine import WorkingCalendar
 from egov.core.calendar.selectors import get_calendar
 from egov.dossiers.models import Dossier, DossierPaper, Extension, Pause, Rating, Status, SupplementRequest
 from egov.dossiers.statistics import DossierFacts, Outcome, SupplementFact, classify_facts
 from egov.identity.models import Identity
+from egov.payments.models import Payment
 from egov.reports.conf import report_setting
 from egov.reports.models import DossierState
 from egov.results.models import ResultDocument
@@ -38,6 +39,9 @@ FROM_ESTORE = 1 << 5  # indicator 4.4: a paper from the e-store, or the result f
 POPULATION_DATA = 1 << 6  # indicator 4.5: VNeID-authenticated applicant or population data
 E_RESULT = 1 << 7  # indicator 4.1: an electronic result
 DIGITISED = 1 << 8  # indicator 4.2: papers as files and an electronic result
+FEE_BEARING = 1 << 9  # indicator 3.6's denominator: the procedure charges a fee
+PAID_ONLINE = 1 << 10  # indicator 3.6: paid through the national platform or the local gateway
+PAID_NATIONAL = 1 << 11  # indicator 3.5: paid through the national portal's payment platform
 
 RECEIVED_FLAGS = {
     "received_online": ONLINE,
@@ -47,6 +51,9 @@ RECEIVED_FLAGS = {
     "reused": REUSED,
     "from_estore": FROM_ESTORE,
     "population_data": POPULATION_DATA,
+    "fee_bearing": FEE_BEARING,
+    "paid_online": PAID_ONLINE,
+    "paid_national": PAID_NATIONAL,
 }
 RESOLVED_KINDS = {
     Outcome.EARLY: "resolved_early",
@@ -163,6 +170,8 @@ class Extras:
     result_in_estore: bool = False
     is_vneid: bool = False
     rating: bool | None = None
+    paid_online: bool = False
+    paid_national: bool = False
     extension_new_due: datetime | None = None
 
 
@@ -240,6 +249,7 @@ def contribution_of(
     field_id: int,
     extras: Extras,
     calendar: WorkingCalendar,
+    has_fee: bool = False,
 ) -> Contribution:
     """The contribution of one dossier (pure, given its facts and the calendar)."""
     finish = finish_moment(facts)
@@ -278,6 +288,12 @@ def contribution_of(
         flags |= FROM_ESTORE
     if extras.is_vneid or extras.has_national_paper:
         flags |= POPULATION_DATA
+    if has_fee:
+        flags |= FEE_BEARING
+    if extras.paid_online:
+        flags |= PAID_ONLINE
+    if extras.paid_national:
+        flags |= PAID_NATIONAL
     if has_e_result:
         flags |= E_RESULT
         if extras.has_file:
@@ -345,6 +361,17 @@ def _extras(where: Q, ids_subquery: Any) -> dict[int, dict[str, Any]]:
         .order_by()
     ):
         found[dossier_id]["rating"] = satisfied
+    online_channels = [Payment.Channel.NATIONAL_PORTAL, Payment.Channel.LOCAL_GATEWAY]
+    for dossier_id, channel in (
+        Payment.objects.filter(
+            dossier_id__in=ids_subquery, state=Payment.State.PAID, channel__in=online_channels
+        )
+        .values_list("dossier_id", "channel")
+        .order_by()
+    ):
+        found[dossier_id]["paid_online"] = True
+        if channel == Payment.Channel.NATIONAL_PORTAL:
+            found[dossier_id]["paid_national"] = True
     vneid = Identity.objects.filter(user_id=OuterRef("applicant_id"), is_vneid_authenticated=True)
     for dossier_id in (
         Dossier.objects.filter(where, applicant_id__isnull=False)
@@ -360,9 +387,9 @@ def _versions(ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     """Procedure versions by id: procedure, field and processing days."""
     return {
         version["id"]: dict(version)
-        for version in ProcedureVersion.objects.filter(pk__in=set(ids)).values(
-            "id", "procedure_id", "field_id", "processing_days", "processing_days_online"
-        )
+        for version in ProcedureVersion.objects.filter(pk__in=set(ids))
+        .annotate(has_fee=Exists(Fee.objects.filter(version=OuterRef("pk"), amount__gt=0)))
+        .values("id", "procedure_id", "field_id", "processing_days", "processing_days_online", "has_fee")
     }
 
 
@@ -444,6 +471,7 @@ def load_records(where: Q, *, calendar: WorkingCalendar | None = None) -> list[D
             field_id=version["field_id"],
             extras=Extras(**extra, extension_new_due=extension[1] if extension else None),
             calendar=engine,
+            has_fee=version["has_fee"],
         )
         records.append(
             DossierRecord(

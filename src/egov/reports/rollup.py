@@ -30,6 +30,7 @@ from egov.core.calendar.engine import WorkingCalendar
 from egov.core.calendar.selectors import get_calendar
 from egov.dossiers.hooks import StatusChange
 from egov.dossiers.models import Extension, Rating
+from egov.payments.models import Payment
 from egov.reports.contribution import Contribution, DossierRecord, in_progress_at, load_records
 from egov.reports.models import (
     BACKLOG_MEASURES,
@@ -46,8 +47,13 @@ from egov.results.models import ResultDocument
 logger = structlog.get_logger(__name__)
 
 Key = tuple[int, int, int]  # agency, procedure, field
-# Rows whose new or changed dossiers are queued by the catch-up job: name → model.
-WATCHED: dict[str, Any] = {"rating": Rating, "result": ResultDocument, "extension": Extension}
+# New rows whose dossiers are queued by the catch-up job (they come without a status change): name → model.
+WATCHED: dict[str, Any] = {
+    "rating": Rating,
+    "result": ResultDocument,
+    "extension": Extension,
+    "payment": Payment,
+}
 
 
 def month_of(day: date) -> date:

@@ -19,8 +19,8 @@ from egov.accounts.models import Agency
 from egov.accounts.selectors import agencies_where_permitted, agency_descendant_ids
 from egov.catalog.models import Field, Procedure, ProcedureVersion
 from egov.core.permissions import Permission
-from egov.dossiers.models import Dossier
-from egov.dossiers.statistics import StatisticsRow, rate
+from egov.dossiers.models import Dossier, Status
+from egov.dossiers.statistics import Outcome, StatisticsRow, rate
 from egov.reports.contribution import MICROSECONDS_PER_HOUR
 from egov.reports.models import BACKLOG_MEASURES, MEASURES, Backlog, DayFigures, DossierState, MonthFigures
 from egov.reports.periods import Period, add_months, month_end
@@ -42,6 +42,9 @@ class ReportRow(StatisticsRow):
     reused: int = 0
     from_estore: int = 0
     population_data: int = 0
+    fee_bearing: int = 0
+    paid_online: int = 0
+    paid_national: int = 0
     e_result: int = 0
     digitised: int = 0
     has_backlog: bool = True
@@ -279,6 +282,11 @@ def province_row(
 
 def procedures_with_online_dossiers(*, period: Period, agency_ids: Iterable[int] | None) -> set[int]:
     """Procedures that received at least one dossier online in the period (indicator 3.2)."""
+    return procedures_with(measure="received_online", period=period, agency_ids=agency_ids)
+
+
+def procedures_with(*, measure: str, period: Period, agency_ids: Iterable[int] | None) -> set[int]:
+    """Procedures with at least one dossier counted in ``measure`` in the period (indicators 3.2, 3.5)."""
     table = MonthFigures if period.is_whole_months else DayFigures
     date_field = "month" if period.is_whole_months else "day"
     queryset = _filtered(
@@ -288,8 +296,8 @@ def procedures_with_online_dossiers(*, period: Period, agency_ids: Iterable[int]
     )
     return set(
         queryset.values("procedure_id")
-        .annotate(online=Sum("received_online"))
-        .filter(online__gt=0)
+        .annotate(found=Sum(measure))
+        .filter(found__gt=0)
         .values_list("procedure_id", flat=True)
     )
 
@@ -410,7 +418,13 @@ def dossier_rows(states: Iterable[DossierState]) -> list[dict[str, Any]]:
         if row is None:
             continue
         rows.append(
-            {**row, "state": state, "agency": row["processing_agency__name"] or row["receiving_agency__name"]}
+            {
+                **row,
+                "state": state,
+                "agency": row["processing_agency__name"] or row["receiving_agency__name"],
+                "status_label": Status(row["status"]).label,
+                "outcome_label": Outcome(state.finish_kind).label if state.finish_kind else "",
+            }
         )
     return rows
 

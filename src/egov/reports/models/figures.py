@@ -18,6 +18,9 @@ RECEIVED_MEASURES = (
     "reused",
     "from_estore",
     "population_data",
+    "fee_bearing",
+    "paid_online",
+    "paid_national",
 )
 # Counted on the day the dossier finished (resolved, refused, withdrawn or stopped).
 FINISHED_MEASURES = (
@@ -63,6 +66,9 @@ class Figures(models.Model):
     reused = _count(_("reusing digitised data"))
     from_estore = _count(_("linked with the personal e-store"))
     population_data = _count(_("using population data (VNeID or national databases)"))
+    fee_bearing = _count(_("of procedures with fees"))
+    paid_online = _count(_("paid online"))
+    paid_national = _count(_("paid on the national payment platform"))
     resolved_early = _count(_("resolved early"))
     resolved_on_time = _count(_("resolved on time"))
     resolved_late = _count(_("resolved late"))

@@ -1,0 +1,76 @@
+"""What the leaders' dashboard and the public statistics page show, read in one place (from the summary
+tables; a fixed number of small queries whatever the number of dossiers)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils import timezone
+
+from egov.reports.indicators import Scorecard, catalogue_facts, scorecard
+from egov.reports.periods import Period, add_months, month_end
+from egov.reports.selectors import OverdueDossier, ReportRow, figures, overdue_dossiers
+
+TREND_MONTHS = 12
+
+
+@dataclass
+class Dashboard:
+    period: Period
+    total: ReportRow
+    card: Scorecard
+    trend: list[ReportRow]
+    by_agency: list[ReportRow]
+    by_procedure: list[ReportRow]
+    overdue_total: int = 0
+    overdue: list[OverdueDossier] = field(default_factory=list)
+    now: datetime | None = None
+
+    @property
+    def as_of(self) -> datetime | None:
+        return self.total.backlog_as_of
+
+
+def trend_period(period: Period) -> Period:
+    """The twelve months up to the period's last month."""
+    last = period.end.replace(day=1)
+    return Period("range", add_months(last, 1 - TREND_MONTHS), month_end(last))
+
+
+def dashboard(
+    *,
+    period: Period,
+    agency_ids: Iterable[int] | None,
+    procedure_id: int | None = None,
+    with_overdue: bool = True,
+    now: datetime | None = None,
+) -> Dashboard:
+    moment = now or timezone.now()
+    scope = None if agency_ids is None else set(agency_ids)
+    (total,) = figures(
+        period=period, group_by="province", agency_ids=scope, procedure_id=procedure_id, now=moment
+    )
+    card = scorecard(row=total, period=period, agency_ids=scope, catalogue=catalogue_facts(scope))
+    trend = figures(
+        period=trend_period(period), group_by="month", agency_ids=scope, procedure_id=procedure_id, now=moment
+    )
+    by_agency = figures(
+        period=period, group_by="agency", agency_ids=scope, procedure_id=procedure_id, now=moment
+    )
+    by_procedure = figures(
+        period=period, group_by="procedure", agency_ids=scope, procedure_id=procedure_id, now=moment
+    )
+    board = Dashboard(
+        period=period,
+        total=total,
+        card=card,
+        trend=trend,
+        by_agency=by_agency,
+        by_procedure=by_procedure,
+        now=moment,
+    )
+    if with_overdue:
+        board.overdue_total, board.overdue = overdue_dossiers(agency_ids=scope, now=moment)
+    return board
