@@ -4,7 +4,7 @@ per row."""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from egov.accounts.models import User
 from egov.accounts.selectors import agencies_where_permitted
@@ -41,6 +41,21 @@ def desk_dossiers(*, user: User, agency_id: int | None = None) -> QuerySet[Dossi
     )
 
 
+# The desk's lists and the status each one holds.
+DESK_LISTS = {
+    "to_receive": Status.NEW,
+    "waiting_supplement": Status.SUPPLEMENT_REQUESTED,
+    "to_transfer": Status.RECEIVED,
+    "withdrawal": Status.WITHDRAWAL_REQUESTED,
+}
+# What a desk list's row shows.
+DESK_ROW_FIELDS = (
+    "id", "code", "status", "channel", "applicant_name", "submitted_at", "acceptance_due_at",
+    "transfer_due_at", "due_at", "updated_at", "procedure_version__name",
+    "procedure_version__procedure__national_code", "receiving_agency_id", "national_code",
+)  # fmt: skip
+
+
 def desk_queue(*, user: User, agency_id: int | None = None) -> dict[str, QuerySet[Dossier]]:
     """The desk's lists, most urgent first: to receive (the 8-working-hour clock), waiting for the
     applicant's supplement, received but not yet transferred (the 15:00 rule), asked to withdraw."""
@@ -51,6 +66,19 @@ def desk_queue(*, user: User, agency_id: int | None = None) -> dict[str, QuerySe
         "to_transfer": base.filter(status=Status.RECEIVED).order_by("transfer_due_at"),
         "withdrawal": base.filter(status=Status.WITHDRAWAL_REQUESTED).order_by("updated_at"),
     }
+
+
+def desk_queue_counts(*, user: User, agency_id: int | None = None) -> dict[str, int]:
+    """How many dossiers each desk list holds: one query."""
+    found = dict(
+        desk_dossiers(user=user, agency_id=agency_id)
+        .filter(status__in=list(DESK_LISTS.values()))
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    return {name: int(found.get(status, 0)) for name, status in DESK_LISTS.items()}
 
 
 def desk_search(*, user: User, text: str, limit: int = 50) -> QuerySet[Dossier]:

@@ -109,3 +109,20 @@ def test_the_processing_agencys_desk_can_read_but_not_decide(province, officer, 
     assert post.status_code == 404
     waiting.refresh_from_db()
     assert waiting.status == Status.NEW
+
+
+def test_a_long_list_shows_its_most_urgent_rows_and_the_exact_number(officer, procedure, province, applicant):
+    from egov.dossiers.views_desk import DESK_LIST_ROWS
+
+    dossiers = [new_dossier(procedure, province, applicant) for _ in range(DESK_LIST_ROWS + 5)]
+    client = _client(officer)
+
+    page = client.get("/mot-cua/").content.decode()
+    refresh = client.get("/mot-cua/", headers={"HX-Request": "true"}).content.decode()
+
+    for html in (page, refresh):
+        assert f'<span class="count">({DESK_LIST_ROWS + 5})</span>' in html
+        assert sum(d.code in html for d in dossiers) == DESK_LIST_ROWS
+        # the oldest first: the 8-working-hour clock of the first ones ends first
+        assert all(d.code in html for d in dossiers[:DESK_LIST_ROWS])
+        assert f"{DESK_LIST_ROWS} hồ sơ cần xử lý gấp nhất trong số {DESK_LIST_ROWS + 5}" in html
