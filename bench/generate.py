@@ -1289,6 +1289,8 @@ def main(argv: list[str] | None = None) -> int:
             workers=args.workers,
             progress=say,
         )
+        # The dossiers went in without the services: fill the reports' summary tables from them.
+        call_command("reports_rebuild", quiet=True, stdout=sys.stderr if say else io.StringIO())
     except GenerationError as error:
         print(f"bench.generate: {error}", file=sys.stderr)
         return 1

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from egov.reports.indicators import Scorecard, catalogue_facts, scorecard
 from egov.reports.periods import Period, add_months, month_end
-from egov.reports.selectors import OverdueDossier, ReportRow, figures, overdue_dossiers
+from egov.reports.selectors import OverdueDossier, ReportRow, breakdown, figures, overdue_dossiers
 
 TREND_MONTHS = 12
 
@@ -49,18 +49,18 @@ def dashboard(
 ) -> Dashboard:
     moment = now or timezone.now()
     scope = None if agency_ids is None else set(agency_ids)
-    (total,) = figures(
-        period=period, group_by="province", agency_ids=scope, procedure_id=procedure_id, now=moment
+    parts = breakdown(period=period, agency_ids=scope, procedure_id=procedure_id, now=moment)
+    total, by_agency, by_procedure = parts.total, parts.by_agency, parts.by_procedure
+    card = scorecard(
+        row=total,
+        period=period,
+        agency_ids=scope,
+        catalogue=catalogue_facts(scope),
+        online_used=parts.online_procedures,
+        paid_national_used=parts.paid_national_procedures,
     )
-    card = scorecard(row=total, period=period, agency_ids=scope, catalogue=catalogue_facts(scope))
     trend = figures(
         period=trend_period(period), group_by="month", agency_ids=scope, procedure_id=procedure_id, now=moment
-    )
-    by_agency = figures(
-        period=period, group_by="agency", agency_ids=scope, procedure_id=procedure_id, now=moment
-    )
-    by_procedure = figures(
-        period=period, group_by="procedure", agency_ids=scope, procedure_id=procedure_id, now=moment
     )
     board = Dashboard(
         period=period,

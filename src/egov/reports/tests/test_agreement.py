@@ -80,3 +80,21 @@ def test_the_monthly_job_counts_the_month_end_as_the_rebuild_does(month):
         )
     assert again == rebuilt
     assert sum(row[3] for row in again) > 0
+
+
+def test_the_dashboards_breakdown_gives_the_same_rows_as_each_grouping(month):
+    from egov.reports.selectors import breakdown
+
+    with time_machine.travel(APRIL_10, tick=False):
+        period = month_period(date(2026, 3, 1))
+        parts = breakdown(period=period)
+        expected = {
+            group: figures(period=period, group_by=group) for group in ("province", "agency", "procedure")
+        }
+    assert figures_of(parts.total) == figures_of(expected["province"][0])
+    assert [(row.key, figures_of(row)) for row in parts.by_agency] == [
+        (row.key, figures_of(row)) for row in expected["agency"]
+    ]
+    assert [(row.key, figures_of(row)) for row in parts.by_procedure] == [
+        (row.key, figures_of(row)) for row in expected["procedure"]
+    ]
