@@ -4,7 +4,9 @@ per row."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from typing import Any
+
+from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from egov.accounts.models import User
 from egov.accounts.selectors import agencies_where_permitted
@@ -68,17 +70,21 @@ def desk_queue(*, user: User, agency_id: int | None = None) -> dict[str, QuerySe
     }
 
 
-def desk_queue_counts(*, user: User, agency_id: int | None = None) -> dict[str, int]:
-    """How many dossiers each desk list holds: one query."""
-    found = dict(
+def desk_queue_counts(*, user: User, agency_id: int | None = None) -> tuple[dict[str, int], tuple[Any, ...]]:
+    """How many dossiers each desk list holds, and a fingerprint that changes whenever a list does (for
+    ``core.refresh``): one query."""
+    rows = list(
         desk_dossiers(user=user, agency_id=agency_id)
         .filter(status__in=list(DESK_LISTS.values()))
         .order_by()
         .values_list("status")
-        .annotate(n=Count("id"))
-        .values_list("status", "n")
+        .annotate(n=Count("id"), ids=Sum("id"), latest=Max("updated_at"))
+        .values_list("status", "n", "ids", "latest")
+        .order_by("status")
     )
-    return {name: int(found.get(status, 0)) for name, status in DESK_LISTS.items()}
+    found = {status: n for status, n, _ids, _latest in rows}
+    counts = {name: int(found.get(status, 0)) for name, status in DESK_LISTS.items()}
+    return counts, tuple((status, n, ids, str(latest)) for status, n, ids, latest in rows)
 
 
 def desk_search(*, user: User, text: str, limit: int = 50) -> QuerySet[Dossier]:

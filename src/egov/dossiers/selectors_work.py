@@ -302,6 +302,52 @@ def work_queue_page(*, scope: WorkScope, filters: QueueFilters) -> QueuePage:
     return QueuePage(rows=rows, total=total, page=page, pages=pages, page_size=size, filters=filters)
 
 
+_FINGERPRINT_SQL: dict[Any, tuple[str, tuple[Any, ...]]] = {}
+
+
+def work_queue_fingerprint(*, scope: WorkScope) -> tuple[Any, ...]:
+    """What changes whenever the user's queue does — steps coming and going, taken, reassigned, paused or
+    resumed: count, sums and bounds over the whole queue, one aggregate query (compiled once per scope in
+    each process). For ``core.refresh``: a reload that finds the same fingerprint is not rendered."""
+    if not scope.is_worker:
+        return ()
+    key = (
+        scope.user.pk,
+        tuple(sorted((name, tuple(sorted(ids))) for name, ids in scope.permitted.items())),
+        scope.delegations,
+    )
+    compiled = _FINGERPRINT_SQL.get(key)
+    if compiled is None:
+        parts = [
+            branch.annotate(
+                is_paused=Case(
+                    When(dossier__status__in=PAUSED_STATUSES, then=Value(1)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by()
+            .values_list("id", "assignee_id", "due_at", "is_paused")
+            for branch in _branches(scope, QueueFilters())
+        ]
+        union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        sql, params = union.query.sql_with_params()
+        step, assignee, due, paused = (
+            connection.ops.quote_name(name) for name in ("id", "assignee_id", "due_at", "is_paused")
+        )
+        compiled = (
+            f"SELECT COUNT(*), SUM({step}), SUM(COALESCE({assignee}, 0)), SUM({paused}), "  # noqa: S608
+            f"MIN({due}), MAX({due}) FROM ({sql}) queue",
+            tuple(params),
+        )
+        if len(_FINGERPRINT_SQL) > 4096:
+            _FINGERPRINT_SQL.clear()
+        _FINGERPRINT_SQL[key] = compiled
+    with connection.cursor() as cursor:
+        cursor.execute(compiled[0], compiled[1])
+        return tuple(str(value) for value in cursor.fetchone())
+
+
 _PROCEDURES_SECONDS = 60
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egov.accounts.models import Agency, User
+from egov.core.refresh import mark_refreshable, not_modified, refresh_etag
 from egov.dossiers import intake
 from egov.dossiers.models import Dossier, Slip, Status
 from egov.dossiers.selectors import (
@@ -67,6 +68,12 @@ DESK_LIST_ROWS = 30
 def desk_home(request: HttpRequest) -> HttpResponse:
     agencies, current = _agency_choice(request)
     officer, agency_id = _officer(request), current.pk if current else None
+    query = request.GET.get("q", "")
+    counts, fingerprint = desk_queue_counts(user=officer, agency_id=agency_id)
+    # The lists reload every minute: unchanged, the browser keeps what it has (a search always runs).
+    etag = None if query else refresh_etag(request, (fingerprint, [a.pk for a in agencies]))
+    if (unchanged := not_modified(request, etag)) is not None:
+        return unchanged
     lists = desk_queue(user=officer, agency_id=agency_id)
     context = {
         "agencies": agencies,
@@ -74,15 +81,15 @@ def desk_home(request: HttpRequest) -> HttpResponse:
         "lists": {
             key: list(queryset.only(*DESK_ROW_FIELDS)[:DESK_LIST_ROWS]) for key, queryset in lists.items()
         },
-        "counts": desk_queue_counts(user=officer, agency_id=agency_id),
+        "counts": counts,
         "list_rows": DESK_LIST_ROWS,
         "desk_url_prefix": reverse("desk:dossier", args=["0"]).removesuffix("0/"),
         "now": timezone.now(),
-        "query": request.GET.get("q", ""),
-        "found": list(desk_search(user=_officer(request), text=request.GET.get("q", ""))),
+        "query": query,
+        "found": list(desk_search(user=officer, text=query)),
     }
     template = "dossiers/desk/_queue.html" if getattr(request, "htmx", False) else "dossiers/desk/home.html"
-    return render(request, template, context)
+    return mark_refreshable(render(request, template, context), etag)
 
 
 def _dossier_or_404(request: HttpRequest, code: str) -> Dossier:

@@ -34,6 +34,7 @@ from egov.accounts.models import Agency, User
 from egov.accounts.selectors import agencies_active
 from egov.core.calendar.selectors import working_hours_between
 from egov.core.permissions import Permission, Role
+from egov.core.refresh import mark_refreshable, not_modified, refresh_etag
 from egov.dossiers import processing
 from egov.dossiers.models import Consultation, Dossier, DossierStep, Extension, Slip, Status
 from egov.dossiers.selectors_work import (
@@ -44,6 +45,7 @@ from egov.dossiers.selectors_work import (
     work_agencies,
     work_dossier,
     work_dossier_parts,
+    work_queue_fingerprint,
     work_queue_page,
     work_queue_procedures,
     work_scope,
@@ -551,6 +553,10 @@ def _url_with(query: QueryDict, **changes: str) -> str:
 @worker_required
 def work_queue(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
+    # The queue reloads every minute: unchanged, the browser keeps what it has (core/refresh.py).
+    etag = refresh_etag(request, work_queue_fingerprint(scope=scope))
+    if (unchanged := not_modified(request, etag)) is not None:
+        return unchanged
     filters = QueueFilters.from_query(request.GET)
     page = work_queue_page(scope=scope, filters=filters)
     query = request.GET
@@ -572,10 +578,10 @@ def work_queue(request: HttpRequest) -> HttpResponse:
         "dossier_url_prefix": reverse("work:dossier", args=["0"]).removesuffix("0/"),
     }
     if getattr(request, "htmx", False):
-        return render(request, "dossiers/work/_queue.html", context)
+        return mark_refreshable(render(request, "dossiers/work/_queue.html", context), etag)
     context["procedures"] = work_queue_procedures(scope=scope)
     context["agencies"] = work_agencies(scope=scope)
-    return render(request, "dossiers/work/queue.html", context)
+    return mark_refreshable(render(request, "dossiers/work/queue.html", context), etag)
 
 
 def _dossier_or_404(request: HttpRequest, code: str) -> Dossier:

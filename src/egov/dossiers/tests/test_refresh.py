@@ -1,0 +1,85 @@
+"""The officers' lists reload every minute; a reload that would show the same list gets 304 Not
+Modified (the browser keeps what it has), and any change to the list, or five minutes of clock for the
+"time left" badges, gives the new list (core/refresh.py)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import time_machine
+from django.test import Client
+
+from egov.dossiers.processing import step_reassign
+from egov.dossiers.tests.conftest import new_dossier
+from egov.dossiers.tests.test_work import NOW, at, make_steps, two_agencies  # noqa: F401 - fixture
+
+HTMX = {"HX-Request": "true"}
+
+
+def _reload(client: Client, url: str, etag: str):
+    return client.get(url, headers={**HTMX, "If-None-Match": etag})
+
+
+def test_the_work_queue_is_not_sent_again_until_it_changes(two_agencies):  # noqa: F811
+    world = two_agencies
+    client = Client()
+    client.force_login(world["people"]["head"])
+    with time_machine.travel(NOW, tick=False):
+        first = client.get("/xu-ly/", headers=HTMX)
+        etag = first["ETag"]
+        assert first.status_code == 200
+        assert "private" in first["Cache-Control"]
+        assert "no-cache" in first["Cache-Control"]
+        assert "HX-Request" in first["Vary"]
+
+        same = _reload(client, "/xu-ly/", etag)
+        assert same.status_code == 304
+        assert same.content == b""
+
+        # Another page of the same queue, or the full page, is another version.
+        assert _reload(client, "/xu-ly/?han=qua-han", etag).status_code == 200
+        assert client.get("/xu-ly/", headers={"If-None-Match": etag}).status_code == 200
+
+        # The appraisal changes hands: the head's queue shows another holder.
+        step_reassign(actor=world["people"]["head"], step=world["appraisal"], to=world["people"]["colleague"])
+        changed = _reload(client, "/xu-ly/", etag)
+        assert changed.status_code == 200
+        assert changed["ETag"] != etag
+        etag = changed["ETag"]
+
+        # New work arrives.
+        make_steps(world, 2, start=at(2, 14))
+        arrived = _reload(client, "/xu-ly/", etag)
+        assert arrived.status_code == 200
+        etag = arrived["ETag"]
+        assert _reload(client, "/xu-ly/", etag).status_code == 304
+
+    # Five minutes later the badges may read differently: sent again.
+    with time_machine.travel(NOW + timedelta(minutes=5), tick=False):
+        assert _reload(client, "/xu-ly/", etag).status_code == 200
+
+
+def test_the_desk_is_not_sent_again_until_a_dossier_arrives(officer, procedure, province, applicant):
+    client = Client()
+    client.force_login(officer)
+    new_dossier(procedure, province, applicant)
+    first = client.get("/mot-cua/", headers=HTMX)
+    etag = first["ETag"]
+    assert _reload(client, "/mot-cua/", etag).status_code == 304
+
+    arrived = new_dossier(procedure, province, applicant)
+    again = _reload(client, "/mot-cua/", etag)
+    assert again.status_code == 200
+    assert arrived.code in again.content.decode()
+    # A search always runs.
+    assert client.get("/mot-cua/?q=" + arrived.code, headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_another_officer_never_gets_my_version(two_agencies):  # noqa: F811
+    world = two_agencies
+    mine, theirs = Client(), Client()
+    mine.force_login(world["people"]["head"])
+    theirs.force_login(world["people"]["colleague"])
+    with time_machine.travel(NOW, tick=False):
+        etag = mine.get("/xu-ly/", headers=HTMX)["ETag"]
+        assert _reload(theirs, "/xu-ly/", etag).status_code == 200
