@@ -221,3 +221,13 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(client, echo, settin
 def test_the_previous_secret_is_accepted_while_the_secret_is_rotated(client, echo):
     response = call(client, {"subject": "HS-1"}, secret="old-secret-" + "e" * 32)
     assert response.status_code == 200
+
+
+def test_the_door_is_in_the_openapi_document_with_its_headers(client, db):
+    operation = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/lienthong/{peer}/"]["post"]
+    headers = {parameter["name"] for parameter in operation["parameters"] if parameter["in"] == "header"}
+    assert headers == {"X-Egov-Key-Id", "X-Egov-Timestamp", "X-Egov-Signature", "Idempotency-Key"}
+    assert operation["requestBody"]["content"]["application/json"]["schema"]["required"] == [
+        "service",
+        "data",
+    ]

@@ -190,3 +190,13 @@ def test_the_sharing_log_is_append_only_and_searchable_in_the_admin(admin_client
     assert "Trạng thái hồ sơ" in listing.content.decode()
     assert admin_client.get("/admin/exchange/sharinglogentry/add/").status_code == 403
     assert admin_client.post(f"/admin/exchange/sharinglogentry/{entry.pk}/delete/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("minutes", "words"), [(0, "0 phút"), (59, "59 phút"), (61, "1 giờ 1 phút"), (60 * 27, "1 ngày 3 giờ")]
+)
+def test_how_long_a_message_waited_is_said_in_words(minutes, words):
+    from egov.exchange.templatetags.exchange import waited
+
+    now = timezone.now()
+    assert waited(now - timedelta(minutes=minutes), now) == words
