@@ -14,7 +14,10 @@ Django's test client ``repeats`` times after two warm-up loads: the whole reques
 the summary-table queries, the charts, the template — is timed (p50 and p95). The same figures from the
 dossier table: one GROUP BY per agency × procedure × month of the dossiers received in the year, with
 received, online, resolved and on-time counts (the appointment compared with the end, without the
-working-hour rule of the real indicator, which a GROUP BY cannot apply), timed 3 times (median).
+working-hour rule of the real indicator, which a GROUP BY cannot apply), timed 3 times (median). The ×100
+target compares like with like: the GROUP BY against the dashboard's figures read from the summary tables
+(``egov.reports.dashboard.dashboard``: totals, agencies, procedures, the twelve months, the indicators, the
+overdue list — more than the GROUP BY gives); the whole page's ratio is printed beside it.
 
 ``run(...)`` returns the result rows (``bench.figures.Figure``); ``collect(...)`` also the printed report.
 """
@@ -64,6 +67,12 @@ class Measured:
 
     @property
     def ratio(self) -> float:
+        """The same figures from the summary tables against the GROUP BY (the ×100 target)."""
+        return self.group_by_ms / self.selector_ms if self.selector_ms else float("nan")
+
+    @property
+    def page_ratio(self) -> float:
+        """The whole page (figures, charts, template, session) against the GROUP BY alone."""
         return self.group_by_ms / self.page_p50_ms if self.page_p50_ms else float("nan")
 
 
@@ -133,7 +142,7 @@ def child_measure(url: str, repeats: int) -> dict[str, Any]:
     period = year_period(timezone.localdate().year)
     visible = visible_agency_ids(leader)
     selector = []
-    for _repeat in range(max(3, repeats // 4)):
+    for _repeat in range(repeats):
         started = time.perf_counter()
         dashboard(period=period, agency_ids=visible)
         selector.append((time.perf_counter() - started) * 1000)
@@ -222,8 +231,7 @@ def figures(measured: list[Measured]) -> list[Figure]:
                 unit="ms",
                 target="< 100 ms",
                 passed=met(item.page_p50_ms, below=TARGET_MS),
-                detail=f"p50 of {item.repeats}; p95 {item.page_p95_ms:.1f} ms; queries alone "
-                f"{item.selector_ms:.1f} ms; {load}",
+                detail=f"p50 of {item.repeats} page loads; p95 {item.page_p95_ms:.1f} ms; {load}",
                 **common,
             )
         )
@@ -234,7 +242,9 @@ def figures(measured: list[Measured]) -> list[Figure]:
                 unit="ms",
                 target="≥100× faster than the GROUP BY",
                 passed=met(item.ratio, at_least=TARGET_RATIO),
-                detail=f"the dashboard is {item.ratio:,.0f}× faster; {item.group_by_rows:,} groups",
+                detail=f"the dashboard's figures from the summary tables {item.selector_ms:.1f} ms: "
+                f"{item.ratio:,.0f}× faster (the whole page {item.page_ratio:,.0f}×); "
+                f"{item.group_by_rows:,} groups",
                 **common,
             )
         )
@@ -245,16 +255,23 @@ def report(measured: list[Measured]) -> str:
     lines = [
         "Dashboard load (/bao-cao/, the current year, whole province) against a plain GROUP BY",
         "",
-        f"{'database':<11}{'dossiers':>12}{'page p50':>11}{'p95':>9}{'queries':>10}{'GROUP BY':>11}"
-        f"{'× faster':>10}{'day rows':>10}  verdict",
+        f"{'database':<11}{'dossiers':>12}{'page p50':>11}{'p95':>9}{'figures':>10}{'GROUP BY':>11}"
+        f"{'× faster':>10}{'page ×':>8}{'day rows':>10}  verdict",
     ]
     for item in measured:
         verdict = "pass" if item.page_p50_ms < TARGET_MS and item.ratio >= TARGET_RATIO else "MISS"
         lines.append(
             f"{vendor_name(item.vendor):<11}{item.size:>12,}{item.page_p50_ms:>9.1f}ms"
             f"{item.page_p95_ms:>7.1f}ms{item.selector_ms:>8.1f}ms{item.group_by_ms:>9.0f}ms"
-            f"{item.ratio:>10,.0f}{item.day_rows:>10,}  {verdict}"
+            f"{item.ratio:>10,.0f}{item.page_ratio:>8,.0f}{item.day_rows:>10,}  {verdict}"
         )
+    lines += [
+        "",
+        "page: GET /bao-cao/ through Django's test client (session, permissions, queries, charts, template);",
+        "figures: the same figures read from the summary tables (egov.reports.dashboard.dashboard), what the",
+        "GROUP BY over the dossier table computes; × faster = GROUP BY / figures (target ≥ 100), page × =",
+        "GROUP BY / page.",
+    ]
     if measured:
         load = measured[-1].load
         lines += [

@@ -130,12 +130,10 @@ def options(name: str, settings: Settings) -> dict[str, Any]:
         if duration:
             found.update(duration=duration, open_duration=duration)
         return found
-    # Written separately (bench/dashboard_bench.py): whatever of these its run() accepts.
-    found = {**server, **data, "output": output, "database_url": settings.database_url, "quick": quick}
+    # bench/dashboard_bench.py (written separately): whatever of these its collect() accepts.
+    found = {**server, **data, "output": output, "quick": quick}
     if sizes or quick:
-        found["sizes"] = sizes or (QUICK_SIZE, 2 * QUICK_SIZE)
-    if duration or quick:
-        found["duration"] = duration or 1
+        found["sizes"] = sizes or (QUICK_SIZE,)
     return found
 
 

@@ -23,6 +23,7 @@ def test_the_dashboard_benchmark_runs_on_a_tiny_database(tmp_path, bench_data):
     assert group_by.value > 0
     assert "load average" in load.detail
     assert "× faster" in group_by.detail
+    assert "summary tables" in group_by.detail
     report = output.read_text(encoding="utf-8")
     assert "SQLite" in report
     assert "300" in report

@@ -223,7 +223,7 @@ EXCHANGE_RETRY_MAX_SECONDS = config(
     "EXCHANGE_RETRY_MAX_SECONDS", 3600, description="Longest wait between two delivery attempts."
 )
 EXCHANGE_MAX_ATTEMPTS = config(
-    "EXCHANGE_MAX_ATTEMPTS", 10, description="Delivery attempts before a message becomes a dead letter."
+    "EXCHANGE_MAX_ATTEMPTS", 24, description="Delivery attempts before a message becomes a dead letter."
 )
 EXCHANGE_CLOCK_SKEW_SECONDS = config(
     "EXCHANGE_CLOCK_SKEW_SECONDS", 300, description="How far a signed request's time may be from ours."

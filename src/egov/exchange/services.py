@@ -71,7 +71,8 @@ def peer_get(code: str) -> Peer:
         return peer
     configured = peer_settings(code)
     connector = connector_get(configured.connector) if configured else None
-    name = str(connector.label) if connector else code
+    with translation.override("vi"):
+        name = str(connector.label) if connector else code
     try:
         with transaction.atomic():
             return Peer.objects.create(code=code, name=name)

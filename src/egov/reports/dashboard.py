@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from egov.reports.indicators import Scorecard, catalogue_facts, scorecard
 from egov.reports.periods import Period, add_months, month_end
-from egov.reports.selectors import OverdueDossier, ReportRow, breakdown, figures, overdue_dossiers
+from egov.reports.selectors import OverdueDossier, ReportRow, breakdown, overdue_dossiers, trend
 
 TREND_MONTHS = 12
 
@@ -59,14 +59,12 @@ def dashboard(
         online_used=parts.online_procedures,
         paid_national_used=parts.paid_national_procedures,
     )
-    trend = figures(
-        period=trend_period(period), group_by="month", agency_ids=scope, procedure_id=procedure_id, now=moment
-    )
+    months = trend(period=trend_period(period), agency_ids=scope, procedure_id=procedure_id, now=moment)
     board = Dashboard(
         period=period,
         total=total,
         card=card,
-        trend=trend,
+        trend=months,
         by_agency=by_agency,
         by_procedure=by_procedure,
         now=moment,

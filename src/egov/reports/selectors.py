@@ -24,6 +24,7 @@ from egov.dossiers.statistics import Outcome, StatisticsRow, rate
 from egov.reports.contribution import MICROSECONDS_PER_HOUR
 from egov.reports.models import BACKLOG_MEASURES, MEASURES, Backlog, DayFigures, DossierState, MonthFigures
 from egov.reports.periods import Period, add_months, month_end
+from egov.reports.summary_sql import sums
 
 GroupBy = Literal["province", "agency", "procedure", "field", "month"]
 GROUPINGS: tuple[GroupBy, ...] = ("province", "agency", "procedure", "field", "month")
@@ -278,11 +279,6 @@ class Breakdown:
     paid_national_procedures: set[int]  # procedures with a dossier paid on the national platform (3.5)
 
 
-def _pairs(queryset: QuerySet[Any], measures: Iterable[str]) -> list[dict[str, Any]]:
-    sums = {name: Sum(name) for name in measures}
-    return list(queryset.values("agency_id", "procedure_id").annotate(**sums).order_by())
-
-
 def breakdown(
     *,
     period: Period,
@@ -294,20 +290,45 @@ def breakdown(
     the same rows, from one GROUP BY agency × procedure per table summed here."""
     moment = now or timezone.now()
     agencies = None if agency_ids is None else set(agency_ids)
-    flows: QuerySet[Any] = (
-        MonthFigures.objects.filter(month__gte=period.start, month__lte=period.end)
-        if period.is_whole_months
-        else DayFigures.objects.filter(day__gte=period.start, day__lte=period.end)
-    )
-    flow_rows = _pairs(_filtered(flows, agencies, procedure_id), MEASURES)
+    by_pair = ("agency_id", "procedure_id")
+    if period.is_whole_months:
+        flow_rows = sums(
+            MonthFigures,
+            date_field="month",
+            start=period.start,
+            end=period.end,
+            measures=MEASURES,
+            agencies=agencies,
+            procedure_id=procedure_id,
+            group=by_pair,
+        )
+    else:
+        flow_rows = sums(
+            DayFigures,
+            date_field="day",
+            start=period.start,
+            end=period.end,
+            measures=MEASURES,
+            agencies=agencies,
+            procedure_id=procedure_id,
+            group=by_pair,
+        )
     backlog_month = _backlog_month(period, moment)
-    backlogs = _filtered(Backlog.objects.all(), agencies, procedure_id)
-    backlog_rows = _pairs(backlogs.filter(month=backlog_month), BACKLOG_MEASURES) if backlog_month else []
-    carried_rows = (
-        _pairs(backlogs.filter(month=add_months(period.start, -1)), BACKLOG_MEASURES)
-        if period.start.day == 1
-        else []
-    )
+
+    def backlog_of(month: date) -> list[dict[str, Any]]:
+        return sums(
+            Backlog,
+            date_field="month",
+            start=month,
+            end=month,
+            measures=BACKLOG_MEASURES,
+            agencies=agencies,
+            procedure_id=procedure_id,
+            group=by_pair,
+        )
+
+    backlog_rows = backlog_of(backlog_month) if backlog_month else []
+    carried_rows = backlog_of(add_months(period.start, -1)) if period.start.day == 1 else []
     as_of = (
         Backlog.objects.filter(month=backlog_month).values_list("as_of", flat=True).first()
         if backlog_month
@@ -361,6 +382,61 @@ def breakdown(
         )
 
     return Breakdown(total, ordered(agency_rows), ordered(procedure_rows), online, paid)
+
+
+def trend(
+    *,
+    period: Period,
+    agency_ids: Iterable[int] | None = None,
+    procedure_id: int | None = None,
+    now: datetime | None = None,
+) -> list[ReportRow]:
+    """``figures(group_by="month")`` for whole months, in two queries (the dashboard's trend)."""
+    moment = now or timezone.now()
+    months = period.months
+    agencies = None if agency_ids is None else set(agency_ids)
+    flows = {
+        row["month"]: row
+        for row in sums(
+            MonthFigures,
+            date_field="month",
+            start=months[0],
+            end=months[-1],
+            measures=MEASURES,
+            agencies=agencies,
+            procedure_id=procedure_id,
+            group=("month",),
+        )
+    }
+    backlogs = {
+        row["month"]: row
+        for row in sums(
+            Backlog,
+            date_field="month",
+            start=add_months(months[0], -1),
+            end=months[-1],
+            measures=BACKLOG_MEASURES,
+            agencies=agencies,
+            procedure_id=procedure_id,
+            group=("month",),
+        )
+    }
+    rows = []
+    for month in months:
+        row = ReportRow(key=None, code=f"{month:%Y-%m}", label=f"{month:%m/%Y}", month=month)
+        row.add_flows(_by_month(flows, month))
+        row.has_backlog = _backlog_month(Period("month", month, month_end(month)), moment) is not None
+        if row.has_backlog:
+            row.add_backlog(_by_month(backlogs, month))
+        previous = _by_month(backlogs, add_months(month, -1))
+        row.carried_over = previous.get("in_progress_on_time", 0) + previous.get("in_progress_overdue", 0)
+        rows.append(row)
+    return rows
+
+
+def _by_month(rows: dict[Any, dict[str, Any]], month: date) -> dict[str, Any]:
+    """SQLite gives dates back as text."""
+    return rows.get(month) or rows.get(month.isoformat()) or {}
 
 
 def province_row(

@@ -124,16 +124,19 @@ def _bars(rows: list[ReportRow]) -> list[Bar]:
 
 
 def _charts(board: Dashboard, filters: Filters, *, drill: bool, base: str) -> dict[str, Any]:
+    queries: dict[tuple[str, Any], str] = {}
+
     def link(row: ReportRow, figure: str, group: str) -> str:
         if not drill or figure not in DRILL_DOWNS:
             return ""
-        extra: dict[str, Any] = {"hinh": figure}
-        query = filters.query(**extra)
-        if group == "agency":
-            query = Filters(filters.period, _agency(row.key), filters.procedure, filters.scope).query(**extra)
-        elif group == "procedure":
-            query = Filters(filters.period, filters.agency, _procedure(row), filters.scope).query(**extra)
-        return f"{base}?{query}"
+        query = queries.get((group, row.key))
+        if query is None:  # the row's filters, once per row
+            if group == "agency":
+                query = Filters(filters.period, _agency(row.key), filters.procedure, filters.scope).query()
+            else:
+                query = Filters(filters.period, filters.agency, _procedure(row), filters.scope).query()
+            queries[(group, row.key)] = query
+        return f"{base}?{query}&hinh={figure}"
 
     target = full_points_table().get("2.1")
     agency_table = figure_table(

@@ -98,3 +98,17 @@ def test_the_dashboards_breakdown_gives_the_same_rows_as_each_grouping(month):
     assert [(row.key, figures_of(row)) for row in parts.by_procedure] == [
         (row.key, figures_of(row)) for row in expected["procedure"]
     ]
+
+
+def test_the_dashboards_trend_gives_the_same_rows_as_the_monthly_grouping(month):
+    from egov.reports.dashboard import trend_period
+    from egov.reports.selectors import trend
+
+    with time_machine.travel(APRIL_10, tick=False):
+        period = trend_period(month_period(date(2026, 4, 1)))
+        got = trend(period=period)
+        expected = figures(period=period, group_by="month")
+    assert [(row.code, figures_of(row), row.has_backlog) for row in got] == [
+        (row.code, figures_of(row), row.has_backlog) for row in expected
+    ]
+    assert sum(row.received for row in got) > 150
