@@ -20,6 +20,7 @@ INBOUND_CATEGORIES = {
     ),
     wire.SERVICE_WITHDRAWAL: (gettext_lazy("Withdrawal request and its reason"),),
     wire.SERVICE_PAYMENT: (gettext_lazy("Payment confirmation"),),
+    wire.SERVICE_SUPPLEMENT: (gettext_lazy("Papers supplemented by the applicant"),),
 }
 
 
@@ -35,7 +36,7 @@ class NationalPortalConnector:
                 % {"service": service, "known": ", ".join(wire.INBOUND_SERVICES)}
             )
         parsed = inbound.parse(model, data)
-        if isinstance(parsed, wire.DossierIn):
+        if isinstance(parsed, wire.DossierIn | wire.SupplementIn):
             inbound.check_files(parsed)
         return InboundSummary(
             subject=str(getattr(parsed, "national_code", "")),

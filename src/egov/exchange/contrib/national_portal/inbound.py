@@ -21,8 +21,8 @@ from egov.accounts.services import user_create
 from egov.accounts.validators import validate_personal_id
 from egov.core.audit.services import audit_record
 from egov.core.uploads import stored_file_create, upload_check
-from egov.dossiers.intake import dossier_request_withdrawal
-from egov.dossiers.models import NATIONAL_STATUS_CODE, TRANSITIONS, Dossier, Status
+from egov.dossiers.intake import dossier_request_withdrawal, dossier_supplement
+from egov.dossiers.models import NATIONAL_STATUS_CODE, TRANSITIONS, Dossier, DossierPaper, Status
 from egov.dossiers.services import PaperInput, dossier_create, dossier_transition
 from egov.estore.models import EStoreItem
 from egov.exchange.connectors import InboundOutcome, InboundState, InvalidMessage
@@ -87,7 +87,7 @@ def parse(model: type[wire.WireModel], data: Any) -> Any:
         ) from error
 
 
-def check_files(dossier: wire.DossierIn) -> None:
+def check_files(dossier: wire.DossierIn | wire.SupplementIn) -> None:
     """Every attached file is checked by its content (egov.core.uploads), as an upload at the counter is:
     a PDF, JPEG or PNG within UPLOAD_MAX_BYTES."""
     errors = []
@@ -143,7 +143,7 @@ def _applicant_account(data: wire.DossierIn) -> User | None:
 
 
 def _papers(
-    data: wire.DossierIn, version: Any, holder_id: str
+    data: wire.DossierIn | wire.SupplementIn, version: Any, holder_id: str
 ) -> tuple[list[PaperInput], list[dict[str, str]]]:
     required = {paper.name.strip().lower(): paper for paper in version.papers.all()}
     papers: list[PaperInput] = []
@@ -376,7 +376,58 @@ def apply_payment(message: InboxMessage) -> InboundOutcome:
     )
 
 
+def apply_supplement(message: InboxMessage) -> InboundOutcome:
+    """The applicant brings what was asked, through dossier_supplement in their own name: the dossier goes
+    back to the desk's queue (asked at reception) or to processing, with the pause closed."""
+    data = wire.SupplementIn.model_validate(message.payload.get("data"))
+    link = NationalDossier.objects.filter(national_code=data.national_code).select_related("dossier").first()
+    if link is None:
+        return _waiting_for_dossier(data.national_code)
+    dossier = Dossier.objects.select_related("applicant", "procedure_version").get(pk=link.dossier_id)
+    result = {"MaHoSo": data.national_code, "MaHoSoMotCua": dossier.code}
+    if dossier.status != Status.SUPPLEMENT_REQUESTED:
+        return InboundOutcome(
+            state=InboundState.REJECTED,
+            reason_code="nothing_requested",
+            reason=_("Nothing is being asked of the applicant for this dossier (it is “%(status)s”).")
+            % {"status": Status(dossier.status).label},
+            subject=data.national_code,
+            result={**result, "TrangThaiHoSo": NATIONAL_STATUS_CODE[dossier.status]},
+        )
+    if dossier.applicant is None:
+        return InboundOutcome(
+            state=InboundState.PARKED,
+            reason_code="no_applicant_account",
+            reason=_(
+                "The applicant has no account here to supplement in their name: the one-stop section records "
+                "the supplement (“Record the supplement”) from the papers of this message."
+            ),
+            subject=data.national_code,
+        )
+    holder_id = dossier.applicant_personal_id if link.identity_type == wire.IDENTITY_PERSONAL_ID else ""
+    inputs, _references = _papers(data, dossier.procedure_version, holder_id)
+    papers = [
+        DossierPaper(
+            required_paper=paper.required_paper,
+            name=paper.name,
+            file=paper.file,
+            estore_item=paper.estore_item,
+            from_national_database=paper.from_national_database,
+        )
+        for paper in inputs
+    ]
+    supplied = dossier_supplement(actor=dossier.applicant, dossier=dossier, papers=papers, note=data.note)
+    _strip_file_contents(message)
+    return InboundOutcome(
+        state=InboundState.APPLIED,
+        reason=_("The supplement has been recorded."),
+        subject=data.national_code,
+        result={**result, "TrangThaiHoSo": NATIONAL_STATUS_CODE[supplied.status]},
+    )
+
+
 APPLY = {
+    wire.SERVICE_SUPPLEMENT: apply_supplement,
     wire.SERVICE_DOSSIER: apply_dossier,
     wire.SERVICE_WITHDRAWAL: apply_withdrawal,
     wire.SERVICE_PAYMENT: apply_payment,

@@ -34,10 +34,11 @@ DAY_FORMAT = "%Y%m%d"
 SERVICE_DOSSIER = "TiepNhanHoSoTuDVCQG"  # [M] a dossier routed to the province by the coordination system
 SERVICE_WITHDRAWAL = "YeuCauRutHoSo"  # [M] the applicant asks to withdraw (Decree 118/2025 Art. 21)
 SERVICE_PAYMENT = "XacNhanThanhToan"  # [M] the portal's payment platform confirms a payment
+SERVICE_SUPPLEMENT = "BoSungHoSo"  # [M] the applicant supplements on the portal (Decree 118/2025 Art. 17.1c)
 SERVICE_SYNC = "DongBoHoSoMC"  # [S] every status change of every dossier
 SERVICE_RESULT = "DongBoKetQuaDienTu"  # [M] an e-result to the holder's national e-store
 SERVICE_RECONCILE = "DoiSoatHoSo"  # [M] what the portal holds for a period (indicator 1.4)
-INBOUND_SERVICES = (SERVICE_DOSSIER, SERVICE_WITHDRAWAL, SERVICE_PAYMENT)
+INBOUND_SERVICES = (SERVICE_DOSSIER, SERVICE_WITHDRAWAL, SERVICE_PAYMENT, SERVICE_SUPPLEMENT)
 OUTBOUND_SERVICES = (SERVICE_SYNC, SERVICE_RESULT, SERVICE_RECONCILE)
 
 # KenhThucHien: 1 direct, 2 online, 3 public postal service (spec §1).
@@ -204,7 +205,17 @@ class PaymentConfirmationIn(WireModel):
     channel: Literal["1", "2"] = Field("1", alias="KenhThanhToan")
 
 
+class SupplementIn(WireModel):
+    """What the applicant added on the portal after a request to supplement."""
+
+    national_code: str = Field(alias="MaHoSo", min_length=1, max_length=64)
+    note: str = Field("", alias="NoiDungBoSung", max_length=2000)
+    supplemented_at: Moment = Field(alias="NgayBoSung")
+    papers: list[PaperIn] = Field(default_factory=list, alias="TaiLieuNop", max_length=100)
+
+
 INBOUND_MODELS: dict[str, type[WireModel]] = {
+    SERVICE_SUPPLEMENT: SupplementIn,
     SERVICE_DOSSIER: DossierIn,
     SERVICE_WITHDRAWAL: WithdrawalIn,
     SERVICE_PAYMENT: PaymentConfirmationIn,

@@ -327,3 +327,51 @@ def test_a_payment_confirmation_sends_the_dossier_back_to_processing(client, rea
     dossier.refresh_from_db()
     assert dossier.status == Status.PROCESSING
     assert list(Payment.objects.values_list("state", "reference")) == [(Payment.State.PAID, "PAYGOV-9")]
+
+
+def test_a_supplement_made_on_the_portal_goes_back_to_the_desk_in_the_applicants_name(client, ready):
+    from egov.dossiers.intake import dossier_request_supplement
+
+    push(client, MaHoSo="G-1")
+    dossier = Dossier.objects.get()
+    dossier_request_supplement(actor=ready["desk"], dossier=dossier, items=["Bản sao giấy khai sinh"])
+    supplement = {
+        "MaHoSo": "G-1",
+        "NoiDungBoSung": "Bổ sung giấy khai sinh",
+        "NgayBoSung": wire.moment_to_wire(timezone.now()),
+        "TaiLieuNop": [
+            {"TenTepDinhKem": "Bản sao giấy khai sinh", "NoiDungTep": base64.b64encode(PNG).decode()}
+        ],
+    }
+
+    response = send(client, wire.SERVICE_SUPPLEMENT, supplement)
+
+    assert (response.status_code, response.json()["data"]["TrangThaiHoSo"]) == (200, 1)
+    dossier.refresh_from_db()
+    assert dossier.status == Status.NEW
+    request = dossier.supplement_requests.get()
+    assert request.fulfilled_at is not None
+    (paper,) = request.papers.all()
+    assert (paper.name, paper.file.content_type) == ("Bản sao giấy khai sinh", "image/png")
+    event = dossier.events.order_by("-id").first()
+    assert (event.actor, event.note) == (dossier.applicant, "Bổ sung giấy khai sinh")
+
+
+def test_a_supplement_without_an_account_here_waits_for_the_desk_and_one_not_asked_for_is_refused(
+    client, ready
+):
+    from egov.dossiers.intake import dossier_request_supplement
+
+    push(client, MaHoSo="G-1", TaiKhoanDuocXacThucVoiVNeID="0")
+    push(client, MaHoSo="G-2", SoDinhDanh="036195004567")
+    late = {"NoiDungBoSung": "", "NgayBoSung": wire.moment_to_wire(timezone.now()), "TaiLieuNop": []}
+    dossier_request_supplement(
+        actor=ready["desk"], dossier=Dossier.objects.get(national_code="G-1"), items=["x"]
+    )
+
+    parked = send(client, wire.SERVICE_SUPPLEMENT, {"MaHoSo": "G-1", **late})
+    refused = send(client, wire.SERVICE_SUPPLEMENT, {"MaHoSo": "G-2", **late})
+
+    assert (parked.status_code, parked.json()["code"]) == (202, "no_applicant_account")
+    assert Dossier.objects.get(national_code="G-1").status == Status.SUPPLEMENT_REQUESTED
+    assert (refused.status_code, refused.json()["code"]) == (409, "nothing_requested")
