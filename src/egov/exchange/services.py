@@ -339,8 +339,8 @@ def outbox_deliver(*, peer_code: str, now: datetime | None = None, limit: int = 
     if peer.is_suspended:
         report.skipped = "suspended"
         return report
-    moment = now or timezone.now()
     for _round in range(limit):
+        moment = now or timezone.now()  # each message's own moment: a long run must not age its retries
         message = _claim(peer, connector, configured, moment)
         if message is None:
             break
@@ -352,7 +352,9 @@ def outbox_deliver(*, peer_code: str, now: datetime | None = None, limit: int = 
             idempotency_key=message.idempotency_key,
             timeout=configured.timeout,
         )
-        recorded = _record(message, outcome, connector=connector, configured=configured, now=moment)
+        recorded = _record(
+            message, outcome, connector=connector, configured=configured, now=now or timezone.now()
+        )
         report.messages.append(recorded.pk)
         if recorded.state == OutboxMessage.State.DELIVERED:
             report.delivered += 1
