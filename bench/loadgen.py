@@ -118,6 +118,7 @@ async def _read_response(reader: asyncio.StreamReader) -> Response:
 class KindStats:
     latencies: list[float] = field(default_factory=list)  # ms, every answered request in the window
     errors: Counter[str] = field(default_factory=Counter)  # what was wrong: "HTTP 500", "timeout", …
+    statuses: Counter[int] = field(default_factory=Counter)  # the answers' status codes (0: none)
 
 
 @dataclass
@@ -174,7 +175,7 @@ class Recorder:
         self.buckets: Counter[int] = Counter()
         self.notes: Counter[str] = Counter()
 
-    def record(self, kind: str, began: float, finished: float, problem: str | None) -> None:
+    def record(self, kind: str, began: float, finished: float, problem: str | None, status: int = 0) -> None:
         """Latency for every request due inside the window (however late it finished); throughput from
         the answers that came inside it."""
         if self.start <= finished < self.end:
@@ -183,6 +184,7 @@ class Recorder:
             return
         stats = self.kinds[kind]
         stats.latencies.append((finished - began) * 1000)
+        stats.statuses[status] += 1
         if problem:
             stats.errors[problem] += 1
 
@@ -196,7 +198,7 @@ def check(request: Request, response: Response) -> str | None:
         return f"HTTP {response.status}"
     if request.location and request.location not in response.headers.get("location", ""):
         return f"redirected to {response.headers.get('location', '?')[:60]}"
-    if request.contains and request.contains not in response.body:
+    if request.contains and response.status != 304 and request.contains not in response.body:
         return "unexpected page"
     return None
 
@@ -222,7 +224,8 @@ class Client:
             response, problem = None, type(error).__name__
         else:
             problem = check(request, response)
-        self.recorder.record(request.kind, began, time.monotonic(), problem)
+        status = response.status if response is not None else 0
+        self.recorder.record(request.kind, began, time.monotonic(), problem, status)
         return response if problem is None else None
 
     def note(self, what: str) -> None:

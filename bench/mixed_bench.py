@@ -556,6 +556,7 @@ class Mix:
         self.free_citizens = list(range(len(prepared["citizens"])))
         self.receipts = [list(desk["receive"]) for desk in prepared["desks"]]
         self.attempted: list[str] = []
+        self.etags: dict[tuple[str, str, bool], str] = {}  # what each officer's browser holds
         self.units: dict[str, Unit] = {}
         self.requests_per_unit: dict[str, float] = {}
         self._build()
@@ -634,22 +635,8 @@ class Mix:
         if citizens and p["journeys"]:
             self._journey()
         if desks:
-            single(
-                "desk_refresh",
-                lambda rng: Request(
-                    "desk_refresh", "GET", "/mot-cua/", _headers(rng.choice(desks)["cookie"], htmx=True)
-                ),
-            )
-            single(
-                "desk_page",
-                lambda rng: Request(
-                    "desk_page",
-                    "GET",
-                    "/mot-cua/",
-                    _headers(rng.choice(desks)["cookie"]),
-                    contains=b'id="queue"',
-                ),
-            )
+            self._list("desk_refresh", "/mot-cua/", desks, htmx=True)
+            self._list("desk_page", "/mot-cua/", desks, contains=b'id="queue"')
 
             def desk_dossier(rng: random.Random) -> Request:
                 desk = rng.choice(desks)
@@ -666,22 +653,8 @@ class Mix:
             if any(self.receipts):
                 self._receive()
         if specialists:
-            single(
-                "work_refresh",
-                lambda rng: Request(
-                    "work_refresh", "GET", "/xu-ly/", _headers(rng.choice(specialists)["cookie"], htmx=True)
-                ),
-            )
-            single(
-                "work_queue",
-                lambda rng: Request(
-                    "work_queue",
-                    "GET",
-                    "/xu-ly/",
-                    _headers(rng.choice(specialists)["cookie"]),
-                    contains=b'id="queue-total"',
-                ),
-            )
+            self._list("work_refresh", "/xu-ly/", specialists, htmx=True)
+            self._list("work_queue", "/xu-ly/", specialists, contains=b'id="queue-total"')
 
             def work_dossier(rng: random.Random) -> Request:
                 worker = rng.choice(specialists)
@@ -707,6 +680,36 @@ class Mix:
                 return Request("dashboard", "GET", rng.choice(leader["paths"]), _headers(leader["cookie"]))
 
             single("dashboard", dashboard)
+
+    def _list(
+        self,
+        key: str,
+        path: str,
+        officers: list[dict[str, Any]],
+        *,
+        htmx: bool = False,
+        contains: bytes = b"",
+    ) -> None:
+        """An officer's list, as the browser asks for it: with the ETag of the copy it holds (the list
+        answers ``Cache-Control: no-cache``), so an unchanged list comes back ``304 Not Modified``."""
+        rng = random.Random(zlib.crc32(key.encode()))
+
+        async def unit(client: Client) -> None:
+            officer = rng.choice(officers)
+            held = (officer["cookie"], path, htmx)
+            headers = _headers(officer["cookie"], htmx=htmx)
+            if held in self.etags:
+                headers = (*headers, ("If-None-Match", self.etags[held]))
+            answer = await client.send(
+                Request(key, "GET", path, headers, expect=frozenset({200, 304}), contains=contains)
+            )
+            if answer is None:
+                return
+            if answer.status == 200 and "etag" in answer.headers:
+                self.etags[held] = answer.headers["etag"]
+
+        self.units[key] = unit
+        self.requests_per_unit[key] = 1.0
 
     def _journey(self) -> None:
         """Apply online as a browser does: start, the form, the papers (a scan each), review, submit, and
@@ -1114,21 +1117,27 @@ def table(runs: list[Run], *, duration: float, open_duration: float, clients: in
         )
         capacity = run.capacity
         if capacity is not None:
-            lines.append(f"  Per kind, closed loop ({capacity.name}):")
+            lines.append(
+                f"  Per kind, closed loop ({capacity.name}; 304: share of the lists answered Not Modified, "
+                "the officer's browser holding them already):"
+            )
             lines.append(
                 f"    {'kind':<18}{'share planned':>14}{'share done':>11}{'req/s':>8}{'p50 ms':>8}"
-                f"{'p95 ms':>8}{'errors':>8}"
+                f"{'p95 ms':>8}{'errors':>8}{'304':>7}"
             )
             done = capacity.result.requests or 1
             for key in run.shares:
                 stats = capacity.result.kinds.get(key)
                 count = len(stats.latencies) if stats else 0
                 errors = sum(stats.errors.values()) if stats else 0
+                unchanged = stats.statuses.get(304, 0) if stats else 0
+                not_modified = f"{unchanged / count:.0%}" if unchanged and count else ""
                 p50 = capacity.result.percentile(0.5, key) if stats else math.nan
                 p95 = capacity.result.percentile(0.95, key) if stats else math.nan
                 lines.append(
                     f"    {key:<18}{run.shares[key]:>14.1%}{count / done:>11.1%}"
                     f"{count / capacity.result.seconds:>8.1f}{_ms(p50):>8}{_ms(p95):>8}{errors:>8,}"
+                    f"{not_modified:>7}"
                 )
             for stats_key, stats in capacity.result.kinds.items():
                 if stats.errors:

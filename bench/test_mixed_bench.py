@@ -91,7 +91,7 @@ def test_multipart_bodies_carry_the_fields_and_the_scan():
 
 async def _serve(handler_log: list[str]) -> tuple[asyncio.AbstractServer, int]:
     """HTTP/1.1 keep-alive: /ok answers 200 "fine", /go redirects to /next, /chunked answers in chunks,
-    anything else 404."""
+    /xu-ly/ has an ETag and answers 304 to it, anything else 404."""
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -110,7 +110,13 @@ async def _serve(handler_log: list[str]) -> tuple[asyncio.AbstractServer, int]:
                     await reader.readexactly(length)
                 path = line.split()[1]
                 handler_log.append(path)
-                if path == "/ok":
+                if path == "/xu-ly/":  # a list with an ETag: unchanged, 304
+                    if b'if-none-match: "v1"' in head.lower():
+                        writer.write(b'HTTP/1.1 304 Not Modified\r\nETag: "v1"\r\n\r\n')
+                    else:
+                        writer.write(b'HTTP/1.1 200 OK\r\nETag: "v1"\r\nContent-Length: 21\r\n\r\n')
+                        writer.write(b'<p id="queue-total">3')
+                elif path == "/ok":
                     writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nfine")
                 elif path == "/go":
                     writer.write(b"HTTP/1.1 302 Found\r\nLocation: /next/7/\r\nContent-Length: 0\r\n\r\n")
@@ -201,6 +207,36 @@ def test_closed_and_open_loops_send_the_mix_and_report_it():
     assert opened.offered_rate == 200
     assert opened.unfinished == 0
     assert len(opened.per_second) == 1  # a half-second window
+
+
+def test_officers_lists_are_asked_for_with_the_etag_the_browser_holds():
+    seen: list[str] = []
+    prepared = {
+        "pairs": [], "procedures": [], "citizens": [], "journeys": [], "desks": [], "leaders": [],
+        "specialists": [{"cookie": "sessionid=abc", "codes": ["H37-260105-0001"]}],
+    }  # fmt: skip
+    mix = mixed_bench.Mix(prepared)
+
+    async def scenario() -> loadgen.Recorder:
+        server, port = await _serve(seen)
+        connection = loadgen.Connection("127.0.0.1", port)
+        recorder = loadgen.Recorder(0.0, math.inf)
+        client = Client(connection.send, recorder, f"127.0.0.1:{port}")
+        for _ in range(3):
+            await mix.units["work_queue"](client)
+        connection.close()
+        server.close()
+        await server.wait_closed()
+        return recorder
+
+    recorder = asyncio.run(scenario())
+
+    assert seen == ["/xu-ly/"] * 3
+    assert len(recorder.kinds["work_queue"].latencies) == 3
+    assert not recorder.kinds["work_queue"].errors  # the 304s are not checked for the page's contents
+    assert recorder.kinds["work_queue"].statuses == {200: 1, 304: 2}
+    assert set(mix.units) == {"catalogue_search", "work_refresh", "work_queue", "work_dossier"}
+    assert "dashboard" in mix.left_out()
 
 
 def _phase(mode: str, offered: float | None, served: float, p95: float, errors: int = 0) -> mixed_bench.Phase:
