@@ -58,10 +58,11 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
     )
 
 
+# The public lookup first: the busiest address, and ninja tries its routes in order.
+api.add_router("/lookup/", lookup_router)
 api.add_router("/calendar/", calendar_router)
 api.add_router("/desk/", desk_router)
 api.add_router("/catalogue/", catalogue_router)
-api.add_router("/lookup/", lookup_router)
 api.add_router("/work/", work_router)
 api.add_router("/lienthong/", exchange_router)
 api.add_router("/open-data/", open_data_router)
