@@ -39,6 +39,12 @@ def _json(status: int, body: dict) -> JsonResponse:
     return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
 
 
+def _too_large(limit: int) -> JsonResponse:
+    with translation.override("vi"):
+        message = _("The message is larger than %(limit)s MB.") % {"limit": max(1, limit // 1_048_576)}
+    return _json(413, {"error_code": 1, "code": "too_large", "message": message})
+
+
 @router.post(
     "/{peer}/",
     auth=None,
@@ -58,17 +64,11 @@ def receive(request: HttpRequest, peer: str) -> JsonResponse:
     except ValueError:
         declared = 0
     if declared > limit:
-        with translation.override("vi"):
-            return _json(
-                413,
-                {
-                    "error_code": 1,
-                    "code": "too_large",
-                    "message": _("The message is larger than %(limit)s MB.") % {"limit": limit // 1_048_576},
-                },
-            )
+        return _too_large(limit)
     # Read the stream directly: DATA_UPLOAD_MAX_MEMORY_SIZE is for forms, and dossiers carry files.
     body = request.read(limit + 1)
+    if len(body) > limit:  # no or a wrong Content-Length
+        return _too_large(limit)
     result = inbound_receive(
         peer_code=peer,
         method=request.method or "POST",

@@ -253,7 +253,3 @@ RENDERERS = {STATUS_MESSAGE: render_status, RESULT_MESSAGE: render_result}
 def render(message: OutboxMessage) -> OutgoingRequest:
     with translation.override("vi"):
         return RENDERERS[message.message_type](message)
-
-
-def facts_summary(message: OutboxMessage) -> dict[str, Any]:
-    return {key: value for key, value in message.facts.items() if not key.startswith("_")}
