@@ -556,6 +556,7 @@ class Mix:
         self.free_citizens = list(range(len(prepared["citizens"])))
         self.receipts = [list(desk["receive"]) for desk in prepared["desks"]]
         self.attempted: list[str] = []
+        self.answered = 0  # receipts the desk answered (the others were cut off at the end of a phase)
         self.etags: dict[tuple[str, str, bool], str] = {}  # what each officer's browser holds
         self.units: dict[str, Unit] = {}
         self.requests_per_unit: dict[str, float] = {}
@@ -805,6 +806,7 @@ class Mix:
                 Request("desk_receive", "POST", f"{page}receive/", headers, body, frozenset({302}), page)
             )
             if answer is not None:
+                self.answered += 1
                 page = Request(
                     "desk_receive", "GET", f"/mot-cua/ho-so/{code}/", _headers(cookie), contains=code.encode()
                 )
@@ -962,6 +964,7 @@ def measure(
         ["finish", "--database-url", url],
         stdin=json.dumps({"prepared": prepared, "attempted": mix.attempted}),
     )
+    current.verified["answered"] = mix.answered
 
 
 def collect(
@@ -1160,8 +1163,8 @@ def table(runs: list[Run], *, duration: float, open_duration: float, clients: in
         if verified:
             lines.append(
                 f"  In the database after the run: {verified.get('submitted', 0):,} dossiers submitted "
-                f"online by the test citizens, {verified.get('received', 0):,} of "
-                f"{verified.get('attempted', 0):,} receipts recorded."
+                f"online by the test citizens; receipts: {verified.get('received', 0):,} recorded, "
+                f"{verified.get('answered', 0):,} answered, {verified.get('attempted', 0):,} sent."
             )
         calibration = run.calibration
         if calibration:
