@@ -337,6 +337,11 @@ REPORTS = {
         True,
         description="Indicator 3.3 leaves out online dossiers resolved without an electronic result.",
     ),
+    "apply_after_commit": config(
+        "REPORTS_APPLY_AFTER_COMMIT",
+        False,
+        description="Count each dossier change right after its commit instead of in the 30-second job.",
+    ),
     "open_data_rate_limit": config(
         "REPORTS_OPEN_DATA_RATE_LIMIT",
         120,

@@ -14,3 +14,9 @@ def desk(officer):
     """The provincial one-stop officer, in post since 2025 (the tests travel back to 2026)."""
     officer.memberships.update(valid_from="2025-01-01")
     return officer
+
+
+@pytest.fixture(autouse=True)
+def apply_after_commit(settings):
+    """The reports' tests count each change as it commits; test_rollup checks the 30-second job alone."""
+    settings.REPORTS = {**settings.REPORTS, "apply_after_commit": True}
