@@ -1,5 +1,5 @@
-"""What the main menu offers an official: the one-stop desk, the work queue (computed only when a page
-shows the menu to a signed-in official)."""
+"""What the main menu offers an official: the one-stop desk, the work queue, the leaders' dashboard
+(computed only when a page shows the menu to a signed-in official)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from egov.core.permissions import Permission
 
 def _menu(user: Any) -> dict[str, bool]:
     if not isinstance(user, User) or not user.is_official:
-        return {"desk": False, "work": False}
+        return {"desk": False, "work": False, "dashboard": False}
     return {
         "desk": bool(agencies_where_permitted(user=user, permission=Permission.DOSSIER_RECEIVE)),
         "work": bool(
@@ -23,6 +23,7 @@ def _menu(user: Any) -> dict[str, bool]:
             or agencies_where_permitted(user=user, permission=Permission.DOSSIER_APPROVE)
             or agencies_where_permitted(user=user, permission=Permission.RESULT_SIGN)
         ),
+        "dashboard": bool(agencies_where_permitted(user=user, permission=Permission.DASHBOARD_VIEW)),
     }
 
 

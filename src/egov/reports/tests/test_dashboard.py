@@ -157,3 +157,21 @@ def test_htmx_gets_the_dashboard_fragment_only(world, frozen):
     page = response.content.decode()
     assert page.lstrip().startswith('<div id="dashboard">')
     assert "<html" not in page
+
+
+def test_the_menu_leads_leaders_to_the_dashboard_and_everyone_to_the_public_statistics(client, db):
+    from egov.accounts.models import Agency
+    from egov.dossiers.tests.conftest import official
+
+    province_agency = Agency.objects.filter(parent__isnull=True).first() or Agency.objects.create(
+        code="H99", name="UBND tỉnh Thử", level="province"
+    )
+    leader = official("lanhdao.menu", province_agency, "leader")
+    client.force_login(leader)
+    page = client.get("/").content.decode()
+    assert 'href="/bao-cao/"' in page
+    assert 'href="/thong-ke/"' in page
+    client.logout()
+    anonymous = client.get("/").content.decode()
+    assert 'href="/bao-cao/"' not in anonymous
+    assert 'href="/thong-ke/"' in anonymous
