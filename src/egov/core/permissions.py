@@ -34,6 +34,7 @@ class Permission(models.TextChoices):
     MEMBERSHIP_MANAGE = "membership.manage", _("Grant and end roles")
     CALENDAR_MANAGE = "calendar.manage", _("Enter days off and make-up working days")
     AUDIT_VIEW = "audit.view", _("Read the audit trail")
+    EXCHANGE_OPERATE = "exchange.operate", _("Watch and operate the connections with other systems")
 
 
 P = Permission
@@ -45,7 +46,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CLERK: frozenset({P.DOCUMENT_REGISTER, P.RESULT_RETURN}),
     Role.LEADER: frozenset({P.DASHBOARD_VIEW, P.DOSSIER_VIEW}),
     Role.ADMINISTRATOR: frozenset(
-        {P.AGENCY_MANAGE, P.MEMBERSHIP_MANAGE, P.CALENDAR_MANAGE, P.AUDIT_VIEW, P.DASHBOARD_VIEW}
+        {
+            P.AGENCY_MANAGE,
+            P.MEMBERSHIP_MANAGE,
+            P.CALENDAR_MANAGE,
+            P.AUDIT_VIEW,
+            P.DASHBOARD_VIEW,
+            P.EXCHANGE_OPERATE,
+        }
     ),
 }
 

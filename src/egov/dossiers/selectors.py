@@ -88,11 +88,17 @@ def desk_queue_counts(*, user: User, agency_id: int | None = None) -> tuple[dict
 
 
 def desk_search(*, user: User, text: str, limit: int = 50) -> QuerySet[Dossier]:
-    """By dossier code, applicant name or personal ID, within the officer's sections."""
+    """By dossier code (ours, or the National Public Service Portal's), applicant name or personal ID,
+    within the officer's sections."""
     text = text.strip()
     if not text:
         return Dossier.objects.none()
-    condition = Q(code__icontains=text) | Q(applicant_personal_id=text) | Q(applicant_name__icontains=text)
+    condition = (
+        Q(code__icontains=text)
+        | Q(national_code=text)
+        | Q(applicant_personal_id=text)
+        | Q(applicant_name__icontains=text)
+    )
     return desk_dossiers(user=user).filter(condition).order_by("-submitted_at")[:limit]
 
 

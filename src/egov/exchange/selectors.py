@@ -18,10 +18,9 @@ from egov.exchange.connectors import connector_get
 from egov.exchange.models import InboxMessage, OutboxMessage, Peer, SharingLogEntry
 from egov.exchange.peers import PeerSettings, peer_codes, peer_settings
 
-# The provincial IT team operates the exchange. Until the permissions table has a permission of its own
-# for it, reading the monitoring page and retrying messages need the administrators' "read the audit
-# trail" for the province (an agency without a parent): the sharing log is a log of the same standing.
-OPERATE_PERMISSION = Permission.AUDIT_VIEW
+# The provincial IT team operates the exchange (the administrators' role): reading the monitoring page
+# and retrying messages need it for the province (an agency without a parent).
+OPERATE_PERMISSION = Permission.EXCHANGE_OPERATE
 
 
 def user_can_operate(*, user: User | None) -> bool:

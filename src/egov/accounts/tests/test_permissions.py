@@ -28,6 +28,7 @@ EXPECTED_PERMISSIONS: dict[str, set[str]] = {
         "calendar.manage",
         "audit.view",
         "dashboard.view",
+        "exchange.operate",
     },
 }
 ALL_PERMISSIONS = {
@@ -43,6 +44,7 @@ ALL_PERMISSIONS = {
     "membership.manage",
     "calendar.manage",
     "audit.view",
+    "exchange.operate",
 }
 # Roles that act for every agency below the one they are held in.
 EXPECTED_SUBTREE_ROLES = {"leader", "administrator"}

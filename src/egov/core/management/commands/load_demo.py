@@ -5,11 +5,20 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-DEMO_COMMANDS = ["load_demo_province", "load_demo_catalogue", "load_demo_estore", "load_demo_queueing"]
+DEMO_COMMANDS = [
+    "load_demo_province",
+    "load_demo_catalogue",
+    "load_demo_estore",
+    "load_demo_queueing",
+    "load_demo_exchange",
+]
 
 
 class Command(BaseCommand):
-    help = "Load the demo province, its procedure catalogue and the demo citizens' e-store (idempotent)."
+    help = (
+        "Load the demo province, its procedure catalogue, the demo citizens' e-store, the queue tickets' "
+        "counters and the national portal's mappings (idempotent)."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from django.core.management import get_commands

@@ -35,9 +35,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         if options["demo"]:
-            call_command("load_demo")
-            if options["portal_simulator"]:
-                call_command("load_demo_exchange")
+            call_command("load_demo")  # the portal's mappings included (load_demo_exchange)
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", settings.SETTINGS_MODULE),
