@@ -99,7 +99,13 @@ class Dossier(TimeStampedModel):
         ordering = ["-submitted_at"]
         indexes = [
             models.Index(fields=["receiving_agency", "status", "submitted_at"], name="dossier_queue_idx"),
-            models.Index(fields=["applicant", "submitted_at"], name="dossier_applicant_idx"),
+            # A citizen's own dossiers. Partial: most dossiers have no account behind them (the counter,
+            # the national portal), and over all rows the planner took the applicant for unselective.
+            models.Index(
+                fields=["applicant", "submitted_at"],
+                condition=models.Q(applicant__isnull=False),
+                name="dossier_own_idx",
+            ),
             # The register numbers receipts per section and year (form 07), and statistics read by period.
             models.Index(fields=["receiving_agency", "received_at"], name="dossier_received_idx"),
         ]
