@@ -13,7 +13,7 @@ lived forward as ``step_complete`` and ``dossier_return`` would have, and cut wh
   a dossier still being processed has the step under way at "now" active, the later ones pending; one
   waiting for the applicant (supplement, payment) or for a withdrawal keeps the step that was under way
   active, its clock stopped; a dossier refused in processing has that step done without an outcome
-  (``step_reject``); a stopped one keeps it active, as the services leave it;
+  (``step_reject``), and so has a stopped one, its holder freed (``intake._stop``, since 222c76f);
 - after a supplement asked during processing, the active step's due moment counts again from the
   complete supplement (``processing_supplement_received``), and the pause is recorded (``Pause``);
 - the return step of the one-stop section is active from ``processed_at`` (unassigned, as ``step_complete``
@@ -456,12 +456,14 @@ class Maker:
             is_done = finished or ends <= cut
             if is_done:
                 state, finished_at, outcome, until = self.DONE, ends, self._outcome(ends, due), ends
-            elif status == S["REFUSED"]:  # step_reject: the active steps are done, without an outcome
+            elif status in (S["REFUSED"], S["STOPPED"]):
+                # step_reject, intake._stop: the active steps are done, without an outcome, holders freed
                 state, finished_at, outcome, until = self.DONE, cut, "", cut
             else:
                 state, finished_at, outcome, until = self.ACTIVE, None, "", now
             step_id = self.next_id
-            assignee = self._holdings(step_id, agency_id, template.role, started, until, is_done, previous)
+            freed = is_done or status == S["STOPPED"]
+            assignee = self._holdings(step_id, agency_id, template.role, started, until, freed, previous)
             warned, escalated = self._alerts(started, due, until)
             self._step(dossier_id, template, agency_id, state, assignee, started, due, finished_at, outcome,
                        warned, escalated)  # fmt: skip

@@ -174,7 +174,7 @@ def test_states_agree_with_the_status_of_the_dossier(snapshot):
                 assert returning.finished_at == dossier.returned_at
             else:
                 assert active == [returning]
-        elif dossier.status == Status.REFUSED:  # step_reject: nothing stays active
+        elif dossier.status in {Status.REFUSED, Status.STOPPED}:  # step_reject, intake._stop
             assert not active
         elif dossier.status == Status.PROCESSING:
             assert len(active) == 1
