@@ -18,6 +18,7 @@ import random
 import time
 from collections import Counter, defaultdict, deque
 from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -363,5 +364,12 @@ async def open_loop(
 
 
 def run(coroutine: Awaitable[Any]) -> Any:
-    """Run one load in a fresh event loop (the caller is synchronous)."""
-    return asyncio.run(coroutine)  # type: ignore[arg-type]
+    """Run one load in a fresh event loop (the caller is synchronous). Where this thread already runs a
+    loop (a Playwright session earlier in the same test worker), the load runs in a thread of its own:
+    ``asyncio.run`` refuses to start inside a running loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)  # type: ignore[arg-type]
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()  # type: ignore[arg-type]

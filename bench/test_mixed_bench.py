@@ -160,7 +160,7 @@ def test_answers_are_checked_and_counted_by_kind():
         assert chunked is not None
         return recorder.kinds
 
-    kinds = asyncio.run(scenario())
+    kinds = loadgen.run(scenario())
 
     assert seen == ["/ok", "/go", "/go", "/missing", "/chunked"]  # one connection, kept alive
     assert len(kinds["page"].latencies) == 3
@@ -194,7 +194,7 @@ def test_closed_and_open_loops_send_the_mix_and_report_it():
         await server.wait_closed()
         return closed, opened
 
-    closed, opened = asyncio.run(scenario())
+    closed, opened = loadgen.run(scenario())
 
     for result in (closed, opened):
         assert result.errors == 0
@@ -229,7 +229,7 @@ def test_officers_lists_are_asked_for_with_the_etag_the_browser_holds():
         await server.wait_closed()
         return recorder
 
-    recorder = asyncio.run(scenario())
+    recorder = loadgen.run(scenario())
 
     assert seen == ["/xu-ly/"] * 3
     assert len(recorder.kinds["work_queue"].latencies) == 3
