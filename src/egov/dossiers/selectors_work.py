@@ -252,6 +252,24 @@ _ROW_FIELDS = (
 )  # fmt: skip
 
 
+def _union(branches: list[QuerySet[DossierStep]], columns: tuple[str, ...]) -> Any:
+    """The queue's parts as one ``UNION ALL`` of ``columns`` (``is_paused`` among them if asked: 1 while
+    the dossier waits for the applicant)."""
+    parts = [
+        branch.annotate(
+            is_paused=Case(
+                When(dossier__status__in=PAUSED_STATUSES, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by()
+        .values_list(*columns)
+        for branch in branches
+    ]
+    return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+
+
 def work_queue_page(*, scope: WorkScope, filters: QueueFilters) -> QueuePage:
     """One page of the queue, most urgent first (steps waiting for the applicant last), with the exact
     total. Three queries whatever the queue's length: the count and the page's ids over the union of
@@ -261,19 +279,7 @@ def work_queue_page(*, scope: WorkScope, filters: QueueFilters) -> QueuePage:
         return QueuePage(rows=[], total=0, page=1, pages=1, filters=filters)
     branches = _branches(scope, filters)
     ordering = _ORDERINGS.get(filters.order, _ORDERINGS["urgency"])
-    keyed = [
-        branch.annotate(
-            is_paused=Case(
-                When(dossier__status__in=PAUSED_STATUSES, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by()
-        .values_list(*ordering)
-        for branch in branches
-    ]
-    combined = keyed[0].union(*keyed[1:], all=True) if len(keyed) > 1 else keyed[0]
+    combined = _union(branches, ordering)
     # Compiled once for the count and the page (building the SQL of the union was most of the work).
     # Its columns are ``ordering``'s, in that order, the step's id last.
     union_sql, params = combined.query.sql_with_params()
@@ -318,19 +324,7 @@ def work_queue_fingerprint(*, scope: WorkScope) -> tuple[Any, ...]:
     )
     compiled = _FINGERPRINT_SQL.get(key)
     if compiled is None:
-        parts = [
-            branch.annotate(
-                is_paused=Case(
-                    When(dossier__status__in=PAUSED_STATUSES, then=Value(1)),
-                    default=Value(0),
-                    output_field=IntegerField(),
-                )
-            )
-            .order_by()
-            .values_list("id", "assignee_id", "due_at", "is_paused")
-            for branch in _branches(scope, QueueFilters())
-        ]
-        union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        union = _union(_branches(scope, QueueFilters()), ("id", "assignee_id", "due_at", "is_paused"))
         sql, params = union.query.sql_with_params()
         step, assignee, due, paused = (
             connection.ops.quote_name(name) for name in ("id", "assignee_id", "due_at", "is_paused")
