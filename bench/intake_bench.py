@@ -48,6 +48,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from bench.figures import Figure, Outcome, met, vendor_name
+from egov.core.server import DEFAULT_WORKERS, granian_command
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).parent / "results" / "intake.txt"
@@ -56,7 +57,7 @@ SIZES = (100_000, 1_000_000)
 LOOKUP_SHARE_TARGET = 0.5  # of the bare view's requests per second
 LOOKUP_P99_TARGET_MS = 50.0  # at 1,000,000 dossiers
 RECEIPTS_TARGET = 200.0  # per second
-SERVER_WORKERS = 2
+SERVER_WORKERS = DEFAULT_WORKERS
 PAIRS = 5_000  # code and factor pairs the Lua script rotates over
 BUSY_SHARE = 0.15  # rows during which other processes used more of the CPUs than this are flagged
 
@@ -381,10 +382,9 @@ class Server:
             "MEDIA_ROOT": str(media_root),
             "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}",
         }
-        command = [
-            sys.executable, "-m", "granian", "--interface", "wsgi", "--workers", str(SERVER_WORKERS),
-            "--host", "127.0.0.1", "--port", str(self.port), "--no-ws", "bench.wsgi:application",
-        ]  # fmt: skip
+        command = granian_command(
+            "bench.wsgi:application", host="127.0.0.1", port=self.port, workers=SERVER_WORKERS
+        )  # as manage.py serve starts it: one blocking thread per worker (egov.core.server)
         self._log_file = log.open("w", encoding="utf-8")
         self.process = subprocess.Popen(
             command,

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from egov.core.server import DEFAULT_THREADS, DEFAULT_WORKERS, granian_command
+
 
 class Command(BaseCommand):
     help = "Migrate, collect static files, optionally load demo data, then serve with a task worker."
@@ -20,7 +22,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS, help="granian worker processes")
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=DEFAULT_THREADS,
+            help="blocking threads per worker (1: see egov.core.server)",
+        )
         parser.add_argument("--demo", action="store_true", help="Load the demo province (idempotent).")
         parser.add_argument(
             "--no-worker", action="store_true", help="Do not start the background-task worker and scheduler."
@@ -40,11 +48,13 @@ class Command(BaseCommand):
             **os.environ,
             "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", settings.SETTINGS_MODULE),
         }
-        server = [
-            sys.executable, "-m", "granian", "--interface", "wsgi",
-            "--host", options["host"], "--port", str(options["port"]),
-            "--workers", str(options["workers"]), "--no-ws", "egov.wsgi:application",
-        ]  # fmt: skip
+        server = granian_command(
+            "egov.wsgi:application",
+            host=options["host"],
+            port=options["port"],
+            workers=options["workers"],
+            threads=options["threads"],
+        )
         children = [subprocess.Popen(server, env=env)]  # noqa: S603 - fixed argv, no shell
         if not options["no_worker"]:
             worker = [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--no-reload"]
