@@ -85,7 +85,7 @@ def _statements() -> tuple[str, str, str]:
     return dossier, control, history
 
 
-def _aware(value: datetime | None) -> datetime | None:
+def aware(value: datetime | None) -> datetime | None:
     """SQLite gives a plain cursor naive UTC datetimes (the ORM converts them); PostgreSQL aware ones."""
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=UTC)
@@ -105,9 +105,9 @@ def dossier_row(code: str) -> DossierRow | None:
         status=status,
         applicant_phone=phone or "",
         applicant_personal_id=personal_id or "",
-        submitted_at=_aware(submitted),  # type: ignore[arg-type]
-        received_at=_aware(received),
-        due_at=_aware(due),
+        submitted_at=aware(submitted),  # type: ignore[arg-type]
+        received_at=aware(received),
+        due_at=aware(due),
         procedure=procedure or "",
         receiving_agency=receiving or "",
         processing_agency=processing or "",
@@ -119,7 +119,7 @@ def control_rows(dossier_id: int) -> list[ControlRowView]:
         cursor.execute(_statements()[1], [dossier_id])
         rows = cursor.fetchall()
     return [
-        ControlRowView(step, from_agency or "", to_agency or "", _aware(handed), _aware(due), outcome or "")  # type: ignore[arg-type]
+        ControlRowView(step, from_agency or "", to_agency or "", aware(handed), aware(due), outcome or "")  # type: ignore[arg-type]
         for step, from_agency, to_agency, handed, due, outcome in rows
     ]
 
@@ -128,4 +128,4 @@ def status_history(dossier_id: int) -> list[tuple[str, datetime]]:
     with connection.cursor() as cursor:
         cursor.execute(_statements()[2], [dossier_id])
         rows = cursor.fetchall()
-    return [(status, _aware(at)) for status, at in rows]  # type: ignore[misc]
+    return [(status, aware(at)) for status, at in rows]  # type: ignore[misc]

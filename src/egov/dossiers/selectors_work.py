@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 from functools import reduce
 from operator import or_
@@ -34,6 +34,7 @@ from egov.dossiers.processing import (
     SUPPLEMENT_WINDOW_WORKING_DAYS,
     WARN_BEFORE_HOURS,
 )
+from egov.dossiers.queue_reads import QueueRow, queue_rows
 
 # Most urgent first: 25 rows fit a laptop's screen or two, and the page refreshes itself every minute
 # (docs/processing.md, docs/benchmarks.md).
@@ -91,7 +92,7 @@ class WorkScope:
     def delegated_absent(self, agency_id: int) -> set[int]:
         return {absent for agency, absent in self.delegations if agency == agency_id}
 
-    def can_act(self, step: DossierStep) -> bool:
+    def can_act(self, step: DossierStep | QueueRow) -> bool:
         """``processing.step_can_act`` for this user, from the scope (no queries)."""
         if not self.user.is_active:
             return False
@@ -183,7 +184,7 @@ class QueueFilters:
 
 @dataclass
 class QueuePage:
-    rows: Sequence[DossierStep]
+    rows: Sequence[QueueRow]
     total: int
     page: int
     pages: int
@@ -191,17 +192,16 @@ class QueuePage:
     filters: QueueFilters = field(default_factory=QueueFilters)
 
 
-def _narrowed(steps: QuerySet[DossierStep], scope: WorkScope, filters: QueueFilters) -> QuerySet[DossierStep]:
+def _narrowed(
+    steps: QuerySet[DossierStep], scope: WorkScope, filters: QueueFilters, at: datetime, soon: datetime
+) -> QuerySet[DossierStep]:
     steps = steps.filter(state=DossierStep.State.ACTIVE, dossier__status__in=OPEN_STATUSES)
     if filters.only_mine:
         steps = steps.filter(_can_act_condition(scope))
     if filters.due == "overdue":
-        steps = steps.filter(due_at__lte=scope.at).exclude(dossier__status__in=PAUSED_STATUSES)
+        steps = steps.filter(due_at__lte=at).exclude(dossier__status__in=PAUSED_STATUSES)
     elif filters.due == "soon":
-        soon = add_working_hours(scope.at, Fraction(WARN_BEFORE_HOURS))
-        steps = steps.filter(due_at__gt=scope.at, due_at__lte=soon).exclude(
-            dossier__status__in=PAUSED_STATUSES
-        )
+        steps = steps.filter(due_at__gt=at, due_at__lte=soon).exclude(dossier__status__in=PAUSED_STATUSES)
     if filters.procedure:
         steps = steps.filter(dossier__procedure_version__procedure__national_code=filters.procedure)
     if filters.agency is not None:
@@ -209,7 +209,9 @@ def _narrowed(steps: QuerySet[DossierStep], scope: WorkScope, filters: QueueFilt
     return steps
 
 
-def _branches(scope: WorkScope, filters: QueueFilters) -> list[QuerySet[DossierStep]]:
+def _branches(
+    scope: WorkScope, filters: QueueFilters, *, at: datetime | None = None, soon: datetime | None = None
+) -> list[QuerySet[DossierStep]]:
     """``_visible_condition`` as disjoint parts, each answered by one index: every active step of the
     agencies the user heads (``step_queue_idx``); elsewhere, the steps held by the user or by those they
     stand in for (``step_assignee_idx``) and the unassigned steps of each role they hold
@@ -229,12 +231,10 @@ def _branches(scope: WorkScope, filters: QueueFilters) -> list[QuerySet[DossierS
         agencies = scope.agencies(permission) - heads
         if agencies:
             parts.append(Q(assignee__isnull=True, role=role, agency_id__in=agencies))
-    return [_narrowed(DossierStep.objects.filter(part), scope, filters) for part in parts]
-
-
-def _filtered(scope: WorkScope, filters: QueueFilters) -> QuerySet[DossierStep]:
-    """The whole filtered queue as one query (for callers that need a queryset, not a page)."""
-    return _narrowed(DossierStep.objects.filter(_visible_condition(scope)), scope, filters)
+    at = at or scope.at
+    if soon is None:
+        soon = add_working_hours(at, Fraction(WARN_BEFORE_HOURS)) if filters.due == "soon" else at
+    return [_narrowed(DossierStep.objects.filter(part), scope, filters, at, soon) for part in parts]
 
 
 _ORDERINGS: dict[str, tuple[str, ...]] = {
@@ -242,14 +242,6 @@ _ORDERINGS: dict[str, tuple[str, ...]] = {
     "started": ("started_at", "id"),
     "urgency": ("is_paused", "due_at", "id"),
 }
-# What a queue row shows (the page and the API): the rest of the six tables stays in the database.
-_ROW_FIELDS = (
-    "id", "dossier_id", "order", "name", "agency_id", "role", "state", "assignee_id", "started_at", "due_at",
-    "dossier__code", "dossier__status", "dossier__applicant_name",
-    "dossier__procedure_version__name", "dossier__procedure_version__procedure__national_code",
-    "agency__code", "agency__name", "agency__short_name",
-    "assignee__username", "assignee__full_name",
-)  # fmt: skip
 
 
 def _union(branches: list[QuerySet[DossierStep]], columns: tuple[str, ...]) -> Any:
@@ -270,19 +262,55 @@ def _union(branches: list[QuerySet[DossierStep]], columns: tuple[str, ...]) -> A
     return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
 
 
+# Stand-ins for "now" and "soon" while the queue's SQL is compiled: the compiled statement is kept per
+# scope and filters, and the real moments replace these in its parameters at each request.
+_AT_MARK = datetime(1901, 1, 1, tzinfo=UTC)
+_SOON_MARK = datetime(1902, 1, 1, tzinfo=UTC)
+_QUEUE_SQL: dict[Any, tuple[str, tuple[Any, ...]]] = {}
+_KEPT_STATEMENTS = 4096
+
+
+def _scope_key(scope: WorkScope) -> tuple[Any, ...]:
+    return (
+        connection.alias,
+        scope.user.pk,
+        tuple(sorted((name, tuple(sorted(ids))) for name, ids in scope.permitted.items())),
+        scope.delegations,
+    )
+
+
+def _queue_sql(scope: WorkScope, filters: QueueFilters, columns: tuple[str, ...]) -> tuple[str, list[Any]]:
+    """The SQL of the filtered queue's union (``columns``, the step's id last) and its parameters for
+    this moment. Building it with the ORM was most of a page's work (docs/benchmarks.md), so each
+    process keeps it per scope, filters and columns."""
+    key = (
+        _scope_key(scope), filters.due, filters.procedure, filters.agency, filters.only_mine, columns
+    )  # fmt: skip
+    compiled = _QUEUE_SQL.get(key)
+    if compiled is None:
+        union = _union(_branches(scope, filters, at=_AT_MARK, soon=_SOON_MARK), columns)
+        sql, marked = union.query.sql_with_params()
+        if len(_QUEUE_SQL) > _KEPT_STATEMENTS:
+            _QUEUE_SQL.clear()
+        compiled = _QUEUE_SQL[key] = (sql, tuple(marked))
+    sql, marked = compiled
+    adapt = connection.ops.adapt_datetimefield_value
+    at = scope.at
+    moments: dict[Any, Any] = {adapt(_AT_MARK): adapt(at)}
+    if filters.due == "soon":
+        moments[adapt(_SOON_MARK)] = adapt(add_working_hours(at, Fraction(WARN_BEFORE_HOURS)))
+    return sql, [moments.get(v, v) if isinstance(v, (str, datetime)) else v for v in marked]
+
+
 def work_queue_page(*, scope: WorkScope, filters: QueueFilters) -> QueuePage:
     """One page of the queue, most urgent first (steps waiting for the applicant last), with the exact
     total. Three queries whatever the queue's length: the count and the page's ids over the union of
-    ``_branches``, then the page's rows by id. Each row carries ``can_act`` (the user may act on it, not
-    only see it as a head) and ``is_paused`` (the dossier waits for the applicant)."""
+    ``_branches``, then the page's rows by id (``queue_reads``). Each row carries ``can_act`` (the user
+    may act on it, not only see it as a head) and ``is_paused`` (the dossier waits for the applicant)."""
     if not scope.is_worker:
         return QueuePage(rows=[], total=0, page=1, pages=1, filters=filters)
-    branches = _branches(scope, filters)
     ordering = _ORDERINGS.get(filters.order, _ORDERINGS["urgency"])
-    combined = _union(branches, ordering)
-    # Compiled once for the count and the page (building the SQL of the union was most of the work).
-    # Its columns are ``ordering``'s, in that order, the step's id last.
-    union_sql, params = combined.query.sql_with_params()
+    union_sql, params = _queue_sql(scope, filters, ordering)
     positions = ", ".join(str(position) for position in range(1, len(ordering) + 1))
     size = max(1, min(filters.page_size, MAX_PAGE_SIZE))
     with connection.cursor() as cursor:
@@ -295,16 +323,10 @@ def work_queue_page(*, scope: WorkScope, filters: QueueFilters) -> QueuePage:
             [*params, size, (page - 1) * size],
         )
         ids = [row[-1] for row in cursor.fetchall()]
-    found = {
-        step.pk: step
-        for step in DossierStep.objects.filter(pk__in=ids)
-        .select_related("dossier__procedure_version__procedure", "agency", "assignee")
-        .only(*_ROW_FIELDS)
-    }
-    rows = [found[pk] for pk in ids if pk in found]
-    for step in rows:
-        step.can_act = scope.can_act(step)  # type: ignore[attr-defined]
-        step.is_paused = int(step.dossier.status in PAUSED_STATUSES)  # type: ignore[attr-defined]
+    rows = queue_rows(ids)
+    for row in rows:
+        row.can_act = scope.can_act(row)
+        row.is_paused = int(row.dossier.status in PAUSED_STATUSES)
     return QueuePage(rows=rows, total=total, page=page, pages=pages, page_size=size, filters=filters)
 
 
@@ -317,11 +339,7 @@ def work_queue_fingerprint(*, scope: WorkScope) -> tuple[Any, ...]:
     each process). For ``core.refresh``: a reload that finds the same fingerprint is not rendered."""
     if not scope.is_worker:
         return ()
-    key = (
-        scope.user.pk,
-        tuple(sorted((name, tuple(sorted(ids))) for name, ids in scope.permitted.items())),
-        scope.delegations,
-    )
+    key = _scope_key(scope)
     compiled = _FINGERPRINT_SQL.get(key)
     if compiled is None:
         union = _union(_branches(scope, QueueFilters()), ("id", "assignee_id", "due_at", "is_paused"))
@@ -334,7 +352,7 @@ def work_queue_fingerprint(*, scope: WorkScope) -> tuple[Any, ...]:
             f"MIN({due}), MAX({due}) FROM ({sql}) queue",
             tuple(params),
         )
-        if len(_FINGERPRINT_SQL) > 4096:
+        if len(_FINGERPRINT_SQL) > _KEPT_STATEMENTS:
             _FINGERPRINT_SQL.clear()
         _FINGERPRINT_SQL[key] = compiled
     with connection.cursor() as cursor:
@@ -342,7 +360,7 @@ def work_queue_fingerprint(*, scope: WorkScope) -> tuple[Any, ...]:
         return tuple(str(value) for value in cursor.fetchone())
 
 
-_PROCEDURES_SECONDS = 60
+_FILTER_OPTIONS_SECONDS = 60
 
 
 def work_queue_procedures(*, scope: WorkScope) -> list[tuple[str, str]]:
@@ -367,16 +385,22 @@ def work_queue_procedures(*, scope: WorkScope) -> list[tuple[str, str]]:
     ):
         found.setdefault(code, Truncator(name).chars(60))
     result = list(found.items())
-    cache.set(key, result, _PROCEDURES_SECONDS)
+    cache.set(key, result, _FILTER_OPTIONS_SECONDS)
     return result
 
 
-def work_agencies(*, scope: WorkScope) -> list[Agency]:
-    """The agencies whose work the user sees in the queue, for the filter."""
+def work_agencies(*, scope: WorkScope) -> list[tuple[int, str]]:
+    """(id, name) of the agencies whose work the user sees in the queue, for the filter; kept a minute
+    like the procedures (a renamed agency shows under its new name within the minute)."""
     ids = set(scope.heads) | {agency for agency, _absent in scope.delegations}
     for permission in STEP_PERMISSION.values():
         ids |= scope.agencies(permission)
-    return list(Agency.objects.filter(pk__in=ids).order_by("code"))
+    key = f"work-agencies:{hash(tuple(sorted(ids)))}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = list(Agency.objects.filter(pk__in=ids).order_by("code").values_list("pk", "name"))
+        cache.set(key, cached, _FILTER_OPTIONS_SECONDS)
+    return [(pk, name) for pk, name in cached]
 
 
 # -- one dossier --------------------------------------------------------------------------------------------

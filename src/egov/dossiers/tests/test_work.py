@@ -773,6 +773,24 @@ def test_due_soon_procedure_and_agency_filters(two_agencies, frozen):
     assert (elsewhere.total, by_agency.total) == (0, 0)
 
 
+def test_the_kept_queue_statement_follows_the_clock(two_agencies, frozen):
+    """The queue's SQL is compiled once per scope and filters (selectors_work._queue_sql); what is overdue
+    or due soon is still decided at the moment of each request."""
+    world = two_agencies
+    make_steps(world, 10, start=at(2, 12))  # due 12:00 … 13:03
+    head = world["people"]["head"]
+
+    def counts(moment: datetime) -> tuple[int, int]:
+        scope = work_scope(user=head, at=moment)
+        overdue = work_queue_page(scope=scope, filters=QueueFilters(due="overdue")).total
+        soon = work_queue_page(scope=scope, filters=QueueFilters(due="soon")).total
+        return overdue, soon
+
+    assert counts(at(2, 11)) == (0, 10)
+    assert counts(at(2, 12, 30)) == (5, 5)  # due 12:00, 12:07, 12:14, 12:21, 12:28 have passed
+    assert counts(at(3, 9))[0] == 10
+
+
 def test_the_queue_page_costs_the_same_queries_for_5_or_25_steps(
     two_agencies, frozen, django_assert_max_num_queries
 ):
