@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
+from functools import cache as memoise
 from functools import reduce
 from operator import or_
 from typing import Any, ClassVar
@@ -28,6 +29,7 @@ from egov.accounts.selectors import agencies_where_permitted, users_of_agency
 from egov.catalog.models import ProcedureVersion
 from egov.core.calendar.selectors import add_working_days, add_working_hours
 from egov.core.permissions import ROLE_PERMISSIONS, Permission, Role
+from egov.core.sql import sql_column, sql_table
 from egov.dossiers.models import Consultation, Delegation, Dossier, DossierStep, Status, StepHolding
 from egov.dossiers.processing import (
     STEP_PERMISSION,
@@ -117,12 +119,27 @@ def work_scope(*, user: Any, at: datetime | None = None) -> WorkScope:
         str(permission): frozenset(agencies_where_permitted(user=user, permission=permission))
         for permission in _SCOPE_PERMISSIONS
     }
-    delegations = tuple(
-        Delegation.objects.filter(delegate=user, valid_from__lte=moment, valid_to__gt=moment).values_list(
-            "agency_id", "absent_id"
-        )
+    return WorkScope(user=user, at=moment, permitted=permitted, delegations=_delegations(user.pk, moment))
+
+
+@memoise
+def _delegations_statement() -> str:
+    agency, absent, delegate, start, end = (
+        sql_column(Delegation, name) for name in ("agency", "absent", "delegate", "valid_from", "valid_to")
     )
-    return WorkScope(user=user, at=moment, permitted=permitted, delegations=delegations)
+    return (
+        f"SELECT {agency}, {absent} FROM {sql_table(Delegation)} "  # noqa: S608
+        f"WHERE {delegate} = %s AND {start} <= %s AND {end} > %s ORDER BY {agency}, {absent}"
+    )
+
+
+def _delegations(user_id: int, moment: datetime) -> tuple[tuple[int, int], ...]:
+    """(agency id, absent user id) of the work ``user_id`` holds as a delegate at ``moment``: plain SQL,
+    as ``held_roles``, because every officer's request reads it."""
+    at = connection.ops.adapt_datetimefield_value(moment)
+    with connection.cursor() as cursor:
+        cursor.execute(_delegations_statement(), [user_id, at, at])
+        return tuple((agency, absent) for agency, absent in cursor.fetchall())
 
 
 def _can_act_condition(scope: WorkScope) -> Q:
