@@ -47,7 +47,12 @@ def configure_logging(*, level: str, fmt: str) -> None:
         }
     )
     structlog.configure(
-        processors=[*PRE_CHAIN, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        # Events under the level are dropped first, before the time stamp and the context are added.
+        processors=[
+            structlog.stdlib.filter_by_level,
+            *PRE_CHAIN,
+            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+        ],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,

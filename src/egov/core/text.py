@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from django.utils.translation import get_language
+
 _SPACES = re.compile(r"\s+")
 
 
@@ -40,3 +42,17 @@ def vietnamese_sort_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
         letters.append(_BASE_RANK[kept] if kept in _BASE_RANK else 100 + ord(kept))
         tones.append(tone)
     return tuple(letters), tuple(tones)
+
+
+_LABELS: dict[tuple[str | None, type, object], str] = {}
+
+
+def translated_label(key: object, label: object) -> str:
+    """``str(label)`` (a lazily translated label of ``key``: a status, an outcome) in the active
+    language, remembered: catalogues do not change while a process runs, and the busiest answers (the
+    public lookup) translate the same few labels again and again."""
+    entry = (get_language(), type(key), key)  # the type: members of two str enums may be equal strings
+    found = _LABELS.get(entry)
+    if found is None:
+        found = _LABELS[entry] = str(label)
+    return found

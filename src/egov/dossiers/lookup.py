@@ -29,6 +29,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from egov.core.text import translated_label
 from egov.dossiers.lookup_reads import DossierRow, control_rows, dossier_row, status_history
 from egov.dossiers.models import NATIONAL_STATUS_CODE, ControlRow, Status
 from egov.dossiers.timeliness import control_outcome
@@ -74,7 +75,7 @@ class Timeliness(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(_TIMELINESS_LABELS[self])
+        return translated_label(self, _TIMELINESS_LABELS[self])
 
 
 _TIMELINESS_LABELS = {
@@ -239,7 +240,7 @@ def dossier_lookup_view(dossier: DossierRow, *, now: datetime | None = None) -> 
     history = [
         LookupStatusChange(
             status=to_status,
-            status_label=str(Status(to_status).label),
+            status_label=translated_label(Status(to_status), Status(to_status).label),
             national_status_code=NATIONAL_STATUS_CODE[to_status],
             at=at,
         )
@@ -253,7 +254,7 @@ def dossier_lookup_view(dossier: DossierRow, *, now: datetime | None = None) -> 
         receiving_agency=dossier.receiving_agency,
         processing_agency=dossier.processing_agency,
         status=status.value,
-        status_label=str(status.label),
+        status_label=translated_label(status, status.label),
         national_status_code=NATIONAL_STATUS_CODE[status],
         submitted_at=dossier.submitted_at,
         received_at=dossier.received_at,
