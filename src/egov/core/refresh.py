@@ -3,9 +3,11 @@
 The desk and the work queue reload themselves every minute in every open browser (htmx); most of those
 reloads find nothing new. Each list gives a cheap fingerprint of its data (one aggregate query); the
 ETag is that fingerprint with who asks, what they asked for, the language and a five-minute time bucket
-(the "time left" badges move with the clock). The browser revalidates with ``If-None-Match`` by itself
-(``Cache-Control: private, no-cache``) and gets ``304 Not Modified`` instead of a rendered list: the
-same page, without rendering it again (docs/benchmarks.md, mixed load).
+(the "time left" badges move with the clock). Each user's buckets start at their own offset within the
+five minutes, so that the lists of a whole province are not all rendered again in the same second. The
+browser revalidates with ``If-None-Match`` by itself (``Cache-Control: private, no-cache``) and gets
+``304 Not Modified`` instead of a rendered list: the same page, without rendering it again
+(docs/benchmarks.md, mixed load).
 """
 
 from __future__ import annotations
@@ -29,10 +31,12 @@ def refresh_etag(request: HttpRequest, fingerprint: Hashable, *, now: float | No
     developer's hands)."""
     if settings.DEBUG:
         return None
-    bucket = int((now if now is not None else time.time()) // REFRESH_BUCKET_SECONDS)
+    user = getattr(request.user, "pk", None)
+    moment = (now if now is not None else time.time()) + bucket_offset(user)
+    bucket = int(moment // REFRESH_BUCKET_SECONDS)
     parts = (
         _RELEASE,
-        getattr(request.user, "pk", None),
+        user,
         get_language(),
         request.get_full_path(),
         bool(getattr(request, "htmx", False)),
@@ -40,6 +44,13 @@ def refresh_etag(request: HttpRequest, fingerprint: Hashable, *, now: float | No
         fingerprint,
     )
     return '"' + hashlib.sha256(repr(parts).encode()).hexdigest()[:32] + '"'
+
+
+def bucket_offset(user_id: object) -> int:
+    """Seconds by which this user's buckets are shifted: spread evenly over a bucket, the same in every
+    process (a hash of the id, not Python's per-process ``hash``)."""
+    digest = hashlib.blake2b(str(user_id).encode(), digest_size=4).digest()
+    return int.from_bytes(digest, "big") % REFRESH_BUCKET_SECONDS
 
 
 def not_modified(request: HttpRequest, etag: str | None) -> HttpResponse | None:

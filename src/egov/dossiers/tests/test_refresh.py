@@ -9,6 +9,7 @@ from datetime import timedelta
 import time_machine
 from django.test import Client
 
+from egov.core.refresh import REFRESH_BUCKET_SECONDS, bucket_offset
 from egov.dossiers.processing import step_reassign
 from egov.dossiers.tests.conftest import new_dossier
 from egov.dossiers.tests.test_work import NOW, at, make_steps, two_agencies  # noqa: F401 - fixture
@@ -54,9 +55,20 @@ def test_the_work_queue_is_not_sent_again_until_it_changes(two_agencies):  # noq
         etag = arrived["ETag"]
         assert _reload(client, "/xu-ly/", etag).status_code == 304
 
-    # Five minutes later the badges may read differently: sent again.
+    # Within five minutes the badges may read differently: sent again.
     with time_machine.travel(NOW + timedelta(minutes=5), tick=False):
         assert _reload(client, "/xu-ly/", etag).status_code == 200
+
+
+def test_the_lists_of_different_officers_are_not_all_rendered_again_at_the_same_moment():
+    """Each user's five-minute buckets begin at their own offset: at any moment only about one in
+    three hundred officers' lists is due to be rendered again for the clock."""
+    offsets = [bucket_offset(user_id) for user_id in range(1, 2001)]
+    assert bucket_offset(7) == bucket_offset(7)
+    assert all(0 <= offset < REFRESH_BUCKET_SECONDS for offset in offsets)
+    busiest_second = max(offsets.count(second) for second in set(offsets))
+    assert busiest_second < 25  # 2,000 officers over 300 seconds: about 7 a second, never all at once
+    assert len(set(offsets)) > 250
 
 
 def test_the_desk_is_not_sent_again_until_a_dossier_arrives(officer, procedure, province, applicant):
