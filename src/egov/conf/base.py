@@ -128,6 +128,9 @@ TASKS = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+# Django's database sessions and model backend, with their per-request reads in plain SQL.
+SESSION_ENGINE = "egov.accounts.sessions"
+AUTHENTICATION_BACKENDS = ["egov.accounts.sessions.AccountBackend"]
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from egov.accounts.models import User
+from egov.accounts.sessions import BACKEND
 from egov.core.middleware import client_ip
 from egov.identity import oidc, selectors, services
 from egov.identity.forms import (
@@ -37,7 +38,7 @@ from egov.identity.validators import mask_recipient
 
 logger = structlog.get_logger(__name__)
 
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = BACKEND  # egov.accounts.sessions.AccountBackend
 FLOW_KEY = "identity_flow"  # a sign-up or sign-in waiting for its code
 OIDC_KEY = "identity_oidc"  # state, nonce and PKCE verifier between VNeID and the callback
 METHOD_KEY = "identity_method"  # how the session was authenticated: password_code, vneid, official_password
