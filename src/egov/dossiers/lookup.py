@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from egov.core.text import translated_label
-from egov.dossiers.lookup_reads import DossierRow, control_rows, dossier_row, status_history
+from egov.dossiers.lookup_reads import DossierRow, dossier_row, dossier_story
 from egov.dossiers.models import NATIONAL_STATUS_CODE, ControlRow, Status
 from egov.dossiers.timeliness import control_outcome
 from egov.identity.ratelimit import rate_limit_counts, rate_limit_hit, rate_limit_window_end
@@ -226,6 +226,7 @@ def _timeliness(dossier: DossierRow, finished_at: datetime | None, now: datetime
 
 def dossier_lookup_view(dossier: DossierRow, *, now: datetime | None = None) -> DossierLookup:
     """The public view of a dossier: form 06 and the status history, with no personal data."""
+    control, changes = dossier_story(dossier.id)
     steps = [
         LookupStep(
             name=row.step,
@@ -235,7 +236,7 @@ def dossier_lookup_view(dossier: DossierRow, *, now: datetime | None = None) -> 
             due_at=row.due_at,
             outcome=_OUTCOME_TIMELINESS.get(row.outcome, Timeliness.NONE),
         )
-        for row in control_rows(dossier.id)
+        for row in control
     ]
     history = [
         LookupStatusChange(
@@ -244,7 +245,7 @@ def dossier_lookup_view(dossier: DossierRow, *, now: datetime | None = None) -> 
             national_status_code=NATIONAL_STATUS_CODE[to_status],
             at=at,
         )
-        for to_status, at in status_history(dossier.id)
+        for to_status, at in changes
     ]
     finished_at = next((change.at for change in history if change.status in _DONE_STATUSES), None)
     status = Status(dossier.status)

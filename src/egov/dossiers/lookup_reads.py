@@ -1,11 +1,12 @@
-"""The public lookup's three reads, as plain SQL. Identifiers come from the models' metadata, never from
+"""The public lookup's reads, as plain SQL. Identifiers come from the models' metadata, never from
 input; values are always parameters.
 
 The lookup is the busiest read of the system (a QR code on every receipt, statuses pushed to phones).
 Through the ORM, building and compiling its four queries took more than half of each lookup's time
 (docs/benchmarks.md, "Where the lookup's time goes"); the statements below are the ones the ORM issued,
-written once. Table and column names come from the models, so a renamed field fails the tests here
-rather than in production. Portable SQL: SQLite and PostgreSQL run the same statements.
+written once, the slip's rows and the history in one round trip. Table and column names come from the
+models, so a renamed field fails the tests here rather than in production. Portable SQL: SQLite and
+PostgreSQL run the same statements.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ class ControlRowView(NamedTuple):
 
 
 @cache
-def _statements() -> tuple[str, str, str]:
+def _statements() -> tuple[str, str]:
     d, pv, a = sql_table(Dossier), sql_table(ProcedureVersion), sql_table(Agency)
     name, agency_name, agency_id = (
         sql_column(ProcedureVersion, "name"),
@@ -70,19 +71,21 @@ def _statements() -> tuple[str, str, str]:
     def cc(field: str) -> str:
         return f"c.{sql_column(ControlRow, field)}"
 
-    control = (
-        f"SELECT {cc('step')}, fa.{agency_name}, ta.{agency_name}, "  # noqa: S608
-        f"{cc('handed_at')}, {cc('due_at')}, {cc('outcome')} FROM {c} c "
+    def ec(field: str) -> str:
+        return f"e.{sql_column(DossierEvent, field)}"
+
+    # The control slip's rows and the status history in one round trip: part 0, then part 1, each in
+    # its order (moment, id). The history's rows leave the agency and outcome columns empty.
+    story = (
+        f"SELECT 0, {cc('step')}, fa.{agency_name}, ta.{agency_name}, "  # noqa: S608
+        f"{cc('handed_at')}, {cc('due_at')}, {cc('outcome')}, {cc('id')} FROM {c} c "
         f"LEFT JOIN {a} fa ON fa.{agency_id} = {cc('from_agency')} "
         f"LEFT JOIN {a} ta ON ta.{agency_id} = {cc('to_agency')} "
-        f"WHERE {cc('dossier')} = %s ORDER BY {cc('handed_at')}, {cc('id')}"
+        f"WHERE {cc('dossier')} = %s "
+        f"UNION ALL SELECT 1, {ec('to_status')}, NULL, NULL, {ec('at')}, NULL, NULL, {ec('id')} FROM {e} e "
+        f"WHERE {ec('dossier')} = %s ORDER BY 1, 5, 8"
     )
-    history = (
-        f"SELECT {sql_column(DossierEvent, 'to_status')}, {sql_column(DossierEvent, 'at')} FROM {e} "  # noqa: S608
-        f"WHERE {sql_column(DossierEvent, 'dossier')} = %s "
-        f"ORDER BY {sql_column(DossierEvent, 'at')}, {sql_column(DossierEvent, 'id')}"
-    )
-    return dossier, control, history
+    return dossier, story
 
 
 def aware(value: datetime | None) -> datetime | None:
@@ -114,18 +117,18 @@ def dossier_row(code: str) -> DossierRow | None:
     )
 
 
-def control_rows(dossier_id: int) -> list[ControlRowView]:
+def dossier_story(dossier_id: int) -> tuple[list[ControlRowView], list[tuple[str, datetime]]]:
+    """The control slip's rows (form 06) and the status history (to status, moment), each in order."""
     with connection.cursor() as cursor:
-        cursor.execute(_statements()[1], [dossier_id])
+        cursor.execute(_statements()[1], [dossier_id, dossier_id])
         rows = cursor.fetchall()
-    return [
-        ControlRowView(step, from_agency or "", to_agency or "", aware(handed), aware(due), outcome or "")  # type: ignore[arg-type]
-        for step, from_agency, to_agency, handed, due, outcome in rows
-    ]
-
-
-def status_history(dossier_id: int) -> list[tuple[str, datetime]]:
-    with connection.cursor() as cursor:
-        cursor.execute(_statements()[2], [dossier_id])
-        rows = cursor.fetchall()
-    return [(status, aware(at)) for status, at in rows]  # type: ignore[misc]
+    control: list[ControlRowView] = []
+    history: list[tuple[str, datetime]] = []
+    for part, text, from_agency, to_agency, moment, due, outcome, _id in rows:
+        if part == 0:
+            handed, until = aware(moment), aware(due)
+            row = ControlRowView(text, from_agency or "", to_agency or "", handed, until, outcome or "")  # type: ignore[arg-type]
+            control.append(row)
+        else:
+            history.append((text, aware(moment)))  # type: ignore[arg-type]
+    return control, history
