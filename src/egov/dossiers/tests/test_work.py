@@ -773,6 +773,21 @@ def test_due_soon_procedure_and_agency_filters(two_agencies, frozen):
     assert (elsewhere.total, by_agency.total) == (0, 0)
 
 
+def test_the_queue_rows_escape_what_applicants_typed(two_agencies, frozen):
+    """The rows are built in Python (templatetags/work.py): markup in a name is shown, never run."""
+    world = two_agencies
+    make_steps(world, 1, start=at(2, 12))
+    Dossier.objects.filter(status=Status.PROCESSING).update(applicant_name='<script>alert("x")</script> & Co')
+    client = Client()
+    client.force_login(world["people"]["head"])
+
+    html = client.get("/xu-ly/").content.decode()
+
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co" in html
+    assert vi("head's view") in html or vi("unassigned") in html
+
+
 def test_the_kept_queue_statement_follows_the_clock(two_agencies, frozen):
     """The queue's SQL is compiled once per scope and filters (selectors_work._queue_sql); what is overdue
     or due soon is still decided at the moment of each request."""
