@@ -24,7 +24,7 @@ VAR_DIR = BASE_DIR / "var"
 DATABASE_URL = config(
     "DATABASE_URL",
     "sqlite:///var/egov.sqlite3",
-    description="sqlite:///relative/path or postgres://user:password@host:port/name[?pool=false].",
+    description="sqlite:///relative/path or postgres://user:password@host:port/name[?pool=true].",
 )
 DATABASES = {"default": database_from_url(DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -35,7 +35,7 @@ def test_sqlite_url_gets_wal_busy_timeout_and_immediate_transactions():
     assert database["CONN_MAX_AGE"] > 0
 
 
-def test_postgres_url_is_parsed_and_pooled():
+def test_postgres_url_is_parsed_with_persistent_connections():
     database = database_from_url("postgres://egov:p%40ss@db.example:6543/egov_prod")
 
     assert database["ENGINE"] == "django.db.backends.postgresql"
@@ -46,15 +46,15 @@ def test_postgres_url_is_parsed_and_pooled():
         "6543",
         "egov_prod",
     )
-    assert database["OPTIONS"]["pool"]["max_size"] == 8
-    assert database["CONN_MAX_AGE"] == 0
-
-
-def test_postgres_pool_can_be_switched_off():
-    database = database_from_url("postgres://egov@localhost/egov?pool=false")
-
     assert "pool" not in database["OPTIONS"]
     assert database["CONN_MAX_AGE"] == 600
+
+
+def test_postgres_pool_can_be_switched_on():
+    database = database_from_url("postgres://egov@localhost/egov?pool=true")
+
+    assert database["OPTIONS"]["pool"]["max_size"] == 8
+    assert database["CONN_MAX_AGE"] == 0
 
 
 def test_unknown_database_scheme_is_refused():
