@@ -108,8 +108,8 @@ def database_from_url(url: str, *, conn_max_age: int = 600) -> dict[str, Any]:
     if parts.scheme in {"postgres", "postgresql"}:
         query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
         # Persistent connections by default: each granian worker runs one thread (core/server.py), so one
-        # connection a worker, kept across requests, is all it needs; through psycopg's pool the public
-        # lookup did 861 req/s against 1,355 (docs/benchmarks.md). ``?pool=true`` for threaded servers.
+        # connection a worker, kept across requests, is all it needs; through psycopg's pool the mixed
+        # load served 294 req/s against 425 (docs/benchmarks.md). ``?pool=true`` for threaded servers.
         use_pool = _to_bool(query.pop("pool", "false"))
         options: dict[str, Any] = dict(query)
         if use_pool:
