@@ -149,6 +149,11 @@ def test_nth_working_day_after_on_hand_checked_dates(calendar, start, n, expecte
     assert calendar.nth_working_day_after(start, n) == expected
 
 
+def test_nth_working_day_after_takes_the_date_of_a_datetime(calendar):
+    """The fast path looks days up by date; a datetime (a date subclass) takes the checked path."""
+    assert calendar.nth_working_day_after(datetime(2026, 2, 13, 16, 55), 5) == date(2026, 2, 27)
+
+
 # -- moments: the clock inside a day ------------------------------------------------------------------
 
 
