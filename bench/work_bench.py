@@ -15,7 +15,7 @@ For each database and size:
 3. the real server starts (granian WSGI, 2 workers, ``bench.wsgi``, as bench/intake_bench.py starts it);
    every URL is checked first (200, the right page, no redirect to the sign-in page), then wrk (``-t1``,
    1 and 16 connections, ``--duration`` seconds after a warm-up, loopback only) measures the bare view,
-   the queue page filtered on overdue steps (``/xu-ly/?han=qua-han``: 100 a page, exact total) and
+   the queue page filtered on overdue steps (``/xu-ly/?han=qua-han&so-dong=100``: 100 a page, exact total) and
    unfiltered, a dossier's processing page (``/xu-ly/ho-so/<code>/``, rotating over dossiers of the
    queue), and the same queue and dossiers through the JSON API (``/api/v1/work/``, bearer token);
 4. when a target is missed, the same requests are profiled in one process with Django's test client
@@ -65,7 +65,8 @@ QUEUE_P50_TARGET_MS = 20.0  # with 1 client
 DOSSIER_RPS_TARGET = 1_000.0  # with 16 clients
 CODES = 200  # dossiers the dossier rows rotate over
 TOKEN_NAME = "bench.work_bench"
-OVERDUE = "?han=qua-han"
+ROWS = "so-dong=100"  # the list: 100 a page (the page offers 25, 50 or 100; 25 by default)
+OVERDUE = f"?han=qua-han&{ROWS}"
 
 
 @dataclass(frozen=True)
@@ -81,10 +82,10 @@ class Target:
 TARGETS = (
     Target("bare", "bare view /bench/bare", "/bench/bare", "none", "floor"),
     Target("queue", "queue page, overdue", f"/xu-ly/{OVERDUE}", "session", "queue"),
-    Target("queue_all", "queue page, unfiltered", "/xu-ly/", "session", "queue"),
+    Target("queue_all", "queue page, unfiltered", f"/xu-ly/?{ROWS}", "session", "queue"),
     Target("queue_htmx", "queue refresh (htmx)", f"/xu-ly/{OVERDUE}", "session", "queue", is_htmx=True),
     Target("dossier", "dossier page", "/xu-ly/ho-so/{code}/", "session", "dossier"),
-    Target("api_queue", "API queue, overdue", "/api/v1/work/queue?due=overdue", "token", "queue"),
+    Target("api_queue", "API queue, overdue", "/api/v1/work/queue?due=overdue&page_size=100", "token", "queue"),
     Target("api_dossier", "API one dossier", "/api/v1/work/dossiers/{code}", "token", "dossier"),
 )
 

@@ -42,6 +42,7 @@ from egov.dossiers.queue_reads import QueueRow, queue_rows
 # (docs/processing.md, docs/benchmarks.md).
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100  # what the API may ask for
+PAGE_SIZES = (25, 50, 100)  # what the page offers (?so-dong=)
 # Statuses in which a dossier's active steps are work to do (stopped, refused, returned: nothing left).
 OPEN_STATUSES = (
     Status.PROCESSING,
@@ -189,6 +190,7 @@ class QueueFilters:
         """Unknown or malformed values are ignored (a filter that does not parse does not filter)."""
         agency = query.get("co-quan", "")
         page = query.get("trang", "")
+        size = query.get("so-dong", "")
         return cls(
             due=cls.URL_DUE.get(query.get("han", ""), ""),
             procedure=query.get("thu-tuc", "").strip()[:32],
@@ -196,6 +198,7 @@ class QueueFilters:
             only_mine=query.get("cua-toi") == "1",
             order=cls.URL_ORDER.get(query.get("sap-xep", ""), "urgency"),
             page=max(1, int(page)) if page.isdigit() else 1,
+            page_size=int(size) if size.isdigit() and int(size) in PAGE_SIZES else PAGE_SIZE,
         )
 
 

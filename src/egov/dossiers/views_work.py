@@ -38,6 +38,7 @@ from egov.core.refresh import mark_refreshable, not_modified, refresh_etag
 from egov.dossiers import processing
 from egov.dossiers.models import Consultation, Dossier, DossierStep, Extension, Slip, Status
 from egov.dossiers.selectors_work import (
+    PAGE_SIZES,
     DossierParts,
     QueueFilters,
     WorkScope,
@@ -581,6 +582,7 @@ def work_queue(request: HttpRequest) -> HttpResponse:
         return mark_refreshable(render(request, "dossiers/work/_queue.html", context), etag)
     context["procedures"] = work_queue_procedures(scope=scope)
     context["agencies"] = work_agencies(scope=scope)
+    context["page_sizes"] = PAGE_SIZES
     return mark_refreshable(render(request, "dossiers/work/queue.html", context), etag)
 
 

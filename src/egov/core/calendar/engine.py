@@ -301,6 +301,13 @@ class WorkingCalendar:
         delta = self._position(end) - self._position(start)
         return Fraction(delta * HOURS_PER_WORKING_DAY, self.day_clock_seconds)
 
+    def hours_from(self, start: datetime) -> Callable[[datetime], float]:
+        """Working hours from ``start`` to any moment, as a float (negative when earlier): for a page of
+        clocks against one "now", whose position is then computed once."""
+        origin, position = self._position(start), self._position
+        scale = HOURS_PER_WORKING_DAY / self.day_clock_seconds
+        return lambda end: (position(end) - origin) * scale
+
     def explain(self, moment: datetime, hours: Fraction | int | float) -> Explanation:
         deadline = self.add_working_hours(moment, hours)
         start = self.clock_start(moment)

@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from egov.core.calendar.selectors import working_hours_between
+from egov.core.calendar.selectors import get_calendar
 
 register = template.Library()
 
@@ -24,17 +24,38 @@ def _amount(hours: float) -> str:
     return ngettext("%(n)s working hour", "%(n)s working hours", whole) % {"n": whole}
 
 
+def _kind(left: float) -> tuple[str, str, int]:
+    """(badge colour, unit, number) for ``left`` working hours, as ``_amount`` words them."""
+    css = "badge late" if left < 0 else "badge soon" if left <= 2 else "badge ok"
+    hours = abs(left)
+    return (css, "d", round(hours / 8)) if hours >= 8 else (css, "h", max(1, round(hours)))
+
+
+class Clock:
+    """The badges of one page, all against the same "now": the calendar and the position of "now" are
+    looked up once, and each distinct badge ("còn 3 ngày làm việc") is worded once. The work queue shows
+    up to 100 of them a page (templatetags/work.py)."""
+
+    def __init__(self, now: datetime | None = None) -> None:
+        self._hours = get_calendar().hours_from(now or timezone.now())
+        self._worded: dict[tuple[str, str, int], str] = {}
+
+    def badge(self, due: datetime | None) -> str:
+        if due is None:
+            return ""
+        left = self._hours(due)
+        key = _kind(left)
+        html = self._worded.get(key)
+        if html is None:
+            amount = _amount(abs(left))
+            text = _("overdue by %(amount)s") if left < 0 else _("%(amount)s left")
+            html = self._worded[key] = format_html(
+                '<span class="{}">{}</span>', key[0], text % {"amount": amount}
+            )
+        return html
+
+
 @register.simple_tag
 def clock(due: datetime | None, now: Any = None) -> str:
     """A badge saying how much working time is left, or how late it is, in words and colour."""
-    if due is None:
-        return ""
-    moment = now or timezone.now()
-    left = float(working_hours_between(moment, due))
-    if left < 0:
-        text, css = _("overdue by %(amount)s") % {"amount": _amount(-left)}, "badge late"
-    elif left <= 2:
-        text, css = _("%(amount)s left") % {"amount": _amount(left)}, "badge soon"
-    else:
-        text, css = _("%(amount)s left") % {"amount": _amount(left)}, "badge ok"
-    return format_html('<span class="{}">{}</span>', css, text)
+    return Clock(now).badge(due)

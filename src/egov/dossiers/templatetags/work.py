@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from egov.dossiers.templatetags.desk import clock
+from egov.dossiers.templatetags.desk import Clock
 
 register = template.Library()
 
@@ -41,6 +41,7 @@ def queue_rows(rows: Any, now: datetime, dossier_url_prefix: str) -> SafeString:
     paused = str(format_html('<span class="badge soon">{}</span>', _("paused: waiting for the applicant")))
     meta = ' class="meta"'
     prefix = escape(dossier_url_prefix)
+    badge = Clock(now).badge
     html = []
     for row in rows:
         dossier, agency = row.dossier, row.agency
@@ -55,6 +56,6 @@ def queue_rows(rows: Any, now: datetime, dossier_url_prefix: str) -> SafeString:
             f'<td class="cut">{escape(agency.short_name or agency.name)}</td>'
             f"<td>{holder}{'' if row.can_act else heads_view}</td>"
             f"<td>{_local(row.started_at)}</td>"
-            f"<td>{paused if row.is_paused else clock(row.due_at, now)}</td></tr>"
+            f"<td>{paused if row.is_paused else badge(row.due_at)}</td></tr>"
         )
     return mark_safe("\n".join(html))  # noqa: S308 - every value escaped above

@@ -758,6 +758,25 @@ def test_the_page_shows_the_exact_total_and_the_filters_stay_in_the_url(two_agen
     assert shown % {"first": 26, "last": 31, "total": 31} in second
 
 
+def test_the_officer_chooses_25_50_or_100_rows_a_page_and_the_choice_stays_in_the_url(two_agencies, frozen):
+    world = two_agencies
+    make_steps(world, 110, start=at(2, 8))
+    client = Client()
+    client.force_login(world["people"]["head"])
+    shown = vi("Steps %(first)s–%(last)s of %(total)s")
+
+    hundred = client.get("/xu-ly/", {"so-dong": "100"}).content.decode()
+    fifty_second = client.get("/xu-ly/", {"so-dong": "50", "trang": "2"}).content.decode()
+    odd = client.get("/xu-ly/", {"so-dong": "1000"}).content.decode()
+
+    assert shown % {"first": 1, "last": 100, "total": 111} in hundred  # 110 + the appraisal
+    assert hundred.count('<a class="code" href="/xu-ly/ho-so/') == 100
+    assert 'href="?so-dong=100&amp;trang=2"' in hundred  # the next page keeps the size
+    assert '<option value="100" selected>100</option>' in hundred
+    assert shown % {"first": 51, "last": 100, "total": 111} in fifty_second
+    assert shown % {"first": 1, "last": 25, "total": 111} in odd  # not offered: the default
+
+
 def test_due_soon_procedure_and_agency_filters(two_agencies, frozen):
     world = two_agencies
     make_steps(world, 10, start=at(2, 12))  # due 12:00 … 13:03: within 4 working hours of 11:00
