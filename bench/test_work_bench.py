@@ -241,7 +241,7 @@ def test_wrk_scripts_carry_the_credentials_and_rotate_over_the_dossiers():
     assert '"/xu-ly/ho-so/H37.30-260105-0002/"' in page
     assert "index % #paths_ + 1" in page
     assert 'wrk.headers["Authorization"] = "Bearer t0k"' in api
-    assert '{"/api/v1/work/queue?due=overdue"}' in api
+    assert '{"/api/v1/work/queue?due=overdue&page_size=100"}' in api
     assert "wrk.headers" not in bare
     assert 'wrk.headers["HX-Request"] = "true"' in refresh
     assert 'wrk.headers["Cookie"] = "sessionid=abc"' in refresh

@@ -67,6 +67,7 @@ CODES = 200  # dossiers the dossier rows rotate over
 TOKEN_NAME = "bench.work_bench"
 ROWS = "so-dong=100"  # the list: 100 a page (the page offers 25, 50 or 100; 25 by default)
 OVERDUE = f"?han=qua-han&{ROWS}"
+API_ROWS = "page_size=100"
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ TARGETS = (
     Target("queue_all", "queue page, unfiltered", f"/xu-ly/?{ROWS}", "session", "queue"),
     Target("queue_htmx", "queue refresh (htmx)", f"/xu-ly/{OVERDUE}", "session", "queue", is_htmx=True),
     Target("dossier", "dossier page", "/xu-ly/ho-so/{code}/", "session", "dossier"),
-    Target("api_queue", "API queue, overdue", "/api/v1/work/queue?due=overdue&page_size=100", "token", "queue"),
+    Target("api_queue", "API queue, overdue", f"/api/v1/work/queue?due=overdue&{API_ROWS}", "token", "queue"),
     Target("api_dossier", "API one dossier", "/api/v1/work/dossiers/{code}", "token", "dossier"),
 )
 

@@ -134,6 +134,17 @@ class WorkingCalendar:
         self._after_by_day = {date.fromordinal(self._base + i): after for i, after in enumerate(self._after)}
         self.nth_working_day_after = self._day_level_path()
 
+    def __getstate__(self) -> dict[str, object]:
+        # The fast path is a function made in __init__: pickled without it (the benchmark generator
+        # sends calendars to its worker processes), made again on arrival.
+        state = self.__dict__.copy()
+        del state["nth_working_day_after"]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self.nth_working_day_after = self._day_level_path()
+
     @staticmethod
     def _classify(
         day: date,

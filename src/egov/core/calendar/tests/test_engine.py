@@ -9,6 +9,7 @@ which count as 8 working hours, so one working hour is 56 min 15 s of clock time
 
 from __future__ import annotations
 
+import pickle
 import random
 from datetime import UTC, date, datetime, time, timedelta
 from fractions import Fraction
@@ -147,6 +148,14 @@ def test_the_make_up_saturday_22_august_2026_is_a_working_day(calendar):
 )
 def test_nth_working_day_after_on_hand_checked_dates(calendar, start, n, expected):
     assert calendar.nth_working_day_after(start, n) == expected
+
+
+def test_a_calendar_survives_pickling_with_its_fast_path(calendar):
+    """The benchmark generator sends calendars to worker processes."""
+    copy = pickle.loads(pickle.dumps(calendar))
+
+    assert copy.nth_working_day_after(date(2026, 2, 13), 5) == date(2026, 2, 27)
+    assert copy.add_working_days(at(2026, 2, 13, 9), 5) == calendar.add_working_days(at(2026, 2, 13, 9), 5)
 
 
 def test_nth_working_day_after_takes_the_date_of_a_datetime(calendar):
