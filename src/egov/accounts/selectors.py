@@ -15,7 +15,7 @@ from django.utils import timezone
 from egov.accounts.models import Agency, Membership, User
 from egov.core.context import request_memo
 from egov.core.permissions import SUBTREE_ROLES, Permission, Role, role_grants
-from egov.core.sql import sql_column, sql_table
+from egov.core.sql import fetch_all, sql_column, sql_table
 
 
 def _today() -> date:
@@ -58,9 +58,7 @@ def _held_roles_read(user_id: int, day: date) -> tuple[tuple[int, str], ...]:
     """``active_memberships(...).values_list("agency_id", "role")`` as plain SQL: it runs on every officer's
     request, and building it with the ORM cost more than running it (docs/benchmarks.md)."""
     on = connection.ops.adapt_datefield_value(day)
-    with connection.cursor() as cursor:
-        cursor.execute(_held_roles_statement(), [user_id, on, on])
-        return tuple((agency, role) for agency, role in cursor.fetchall())
+    return tuple((agency, role) for agency, role in fetch_all(_held_roles_statement(), [user_id, on, on]))
 
 
 def forget_held_roles() -> None:

@@ -20,7 +20,7 @@ from django.db import connection
 from django.utils import timezone
 
 from egov.accounts.models import User
-from egov.core.sql import sql_column, sql_table
+from egov.core.sql import fetch_one, sql_column, sql_table
 
 BACKEND = "egov.accounts.sessions.AccountBackend"
 
@@ -47,9 +47,7 @@ class SessionStore(db.SessionStore):
             self._session_key = None
             return None
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cursor:
-            cursor.execute(_session_statement(), [self.session_key, now])
-            found = cursor.fetchone()
+        found = fetch_one(_session_statement(), [self.session_key, now])
         if found is None:
             self._session_key = None
             return None

@@ -1,10 +1,28 @@
-"""Quoted table and column names for the few hot reads written as plain SQL (the public lookup and its
-rate limiter: docs/benchmarks.md). Names come from the models' metadata, never from input, so a renamed
-field changes the statement with it; values always go as parameters."""
+"""Helpers for the few hot reads written as plain SQL (the session, roles and delegations, the public
+lookup and its rate limiter, the work queue's rows: docs/benchmarks.md). Table and column names come
+from the models' metadata, never from input, so a renamed field changes the statement with it; values
+always go as parameters."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.db import connection, models
+
+
+def fetch_one(statement: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
+    """The first row of ``statement`` on the default database, or None."""
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchone()
+
+
+def fetch_all(statement: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Every row of ``statement`` on the default database."""
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchall()
 
 
 def sql_table(model: type[models.Model]) -> str:

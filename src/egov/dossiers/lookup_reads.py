@@ -15,11 +15,9 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import NamedTuple
 
-from django.db import connection
-
 from egov.accounts.models import Agency
 from egov.catalog.models import ProcedureVersion
-from egov.core.sql import sql_column, sql_table
+from egov.core.sql import fetch_all, fetch_one, sql_column, sql_table
 from egov.dossiers.models import ControlRow, Dossier, DossierEvent
 
 
@@ -96,9 +94,7 @@ def aware(value: datetime | None) -> datetime | None:
 
 
 def dossier_row(code: str) -> DossierRow | None:
-    with connection.cursor() as cursor:
-        cursor.execute(_statements()[0], [code])
-        found = cursor.fetchone()
+    found = fetch_one(_statements()[0], [code])
     if found is None:
         return None
     (pk, code, status, phone, personal_id, submitted, received, due, procedure, receiving, processing) = found
@@ -119,9 +115,7 @@ def dossier_row(code: str) -> DossierRow | None:
 
 def dossier_story(dossier_id: int) -> tuple[list[ControlRowView], list[tuple[str, datetime]]]:
     """The control slip's rows (form 06) and the status history (to status, moment), each in order."""
-    with connection.cursor() as cursor:
-        cursor.execute(_statements()[1], [dossier_id, dossier_id])
-        rows = cursor.fetchall()
+    rows = fetch_all(_statements()[1], [dossier_id, dossier_id])
     control: list[ControlRowView] = []
     history: list[tuple[str, datetime]] = []
     for part, text, from_agency, to_agency, moment, due, outcome, _id in rows:

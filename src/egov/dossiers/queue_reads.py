@@ -19,7 +19,7 @@ from django.db import connection
 
 from egov.accounts.models import Agency, User
 from egov.catalog.models import Procedure, ProcedureVersion
-from egov.core.sql import sql_column, sql_table
+from egov.core.sql import fetch_all, sql_column, sql_table
 from egov.dossiers.lookup_reads import aware
 from egov.dossiers.models import Dossier, DossierStep
 
@@ -131,9 +131,7 @@ def queue_rows(ids: list[int]) -> list[QueueRow]:
     """The steps of ``ids`` in that order (ids no longer found are left out)."""
     if not ids:
         return []
-    with connection.cursor() as cursor:
-        cursor.execute(_statement(len(ids), connection.vendor), ids)
-        found = cursor.fetchall()
+    found = fetch_all(_statement(len(ids), connection.vendor), ids)
     rows: dict[int, QueueRow] = {}
     for (
         pk, order, name, role, state, started, due,

@@ -29,7 +29,7 @@ from egov.accounts.selectors import agencies_where_permitted, users_of_agency
 from egov.catalog.models import ProcedureVersion
 from egov.core.calendar.selectors import add_working_days, add_working_hours
 from egov.core.permissions import ROLE_PERMISSIONS, Permission, Role
-from egov.core.sql import sql_column, sql_table
+from egov.core.sql import fetch_all, fetch_one, sql_column, sql_table
 from egov.dossiers.models import Consultation, Delegation, Dossier, DossierStep, Status, StepHolding
 from egov.dossiers.processing import (
     STEP_PERMISSION,
@@ -138,9 +138,9 @@ def _delegations(user_id: int, moment: datetime) -> tuple[tuple[int, int], ...]:
     """(agency id, absent user id) of the work ``user_id`` holds as a delegate at ``moment``: plain SQL,
     as ``held_roles``, because every officer's request reads it."""
     at = connection.ops.adapt_datetimefield_value(moment)
-    with connection.cursor() as cursor:
-        cursor.execute(_delegations_statement(), [user_id, at, at])
-        return tuple((agency, absent) for agency, absent in cursor.fetchall())
+    return tuple(
+        (agency, absent) for agency, absent in fetch_all(_delegations_statement(), [user_id, at, at])
+    )
 
 
 def _can_act_condition(scope: WorkScope) -> Q:
@@ -375,9 +375,8 @@ def work_queue_fingerprint(*, scope: WorkScope) -> tuple[Any, ...]:
         if len(_FINGERPRINT_SQL) > _KEPT_STATEMENTS:
             _FINGERPRINT_SQL.clear()
         _FINGERPRINT_SQL[key] = compiled
-    with connection.cursor() as cursor:
-        cursor.execute(compiled[0], compiled[1])
-        return tuple(str(value) for value in cursor.fetchone())
+    found = fetch_one(compiled[0], compiled[1])
+    return tuple(str(value) for value in found) if found is not None else ()
 
 
 _FILTER_OPTIONS_SECONDS = 60
