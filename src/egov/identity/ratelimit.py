@@ -16,7 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from egov.core.sql import sql_column, sql_table
+from egov.core.sql import fetch_all, sql_column, sql_table
 from egov.identity.models import RateLimitCounter
 
 
@@ -79,13 +79,11 @@ def rate_limit_counts(keys: list[str], window_seconds: int) -> dict[str, int]:
     counts = dict.fromkeys(keys, 0)
     if not digests:
         return counts
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _counts_statement(len(digests)),
-            [*digests, connection.ops.adapt_datetimefield_value(start)],
-        )
-        for digest, count in cursor.fetchall():
-            counts[digests[digest]] = count
+    found = fetch_all(
+        _counts_statement(len(digests)), [*digests, connection.ops.adapt_datetimefield_value(start)]
+    )
+    for digest, count in found:
+        counts[digests[digest]] = count
     return counts
 
 
