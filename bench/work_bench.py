@@ -65,9 +65,10 @@ QUEUE_P50_TARGET_MS = 20.0  # with 1 client
 DOSSIER_RPS_TARGET = 1_000.0  # with 16 clients
 CODES = 200  # dossiers the dossier rows rotate over
 TOKEN_NAME = "bench.work_bench"
-ROWS = "so-dong=100"  # the list: 100 a page (the page offers 25, 50 or 100; 25 by default)
+PAGE_ROWS = 100  # the list: 100 a page (the page offers 25, 50 or 100; 25 by default)
+ROWS = f"so-dong={PAGE_ROWS}"
 OVERDUE = f"?han=qua-han&{ROWS}"
-API_ROWS = "page_size=100"
+API_ROWS = f"page_size={PAGE_ROWS}"
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,7 @@ def child_prepare(url: str) -> dict[str, Any]:
         raise RuntimeError("no specialist: run bench.generate and bench.generate_steps first")
     total, _name, user = max(queues, key=lambda item: (item[0], item[1]))
     scope = work_scope(user=user)
-    overdue = work_queue_page(scope=scope, filters=QueueFilters(due="overdue"))
+    overdue = work_queue_page(scope=scope, filters=QueueFilters(due="overdue", page_size=PAGE_ROWS))
     codes: list[str] = []
     page = 1
     while len(codes) < CODES:
