@@ -315,9 +315,9 @@ class WorkingCalendar:
     def hours_from(self, start: datetime) -> Callable[[datetime], float]:
         """Working hours from ``start`` to any moment, as a float (negative when earlier): for a page of
         clocks against one "now", whose position is then computed once."""
-        origin, position = self._position(start), self._position
-        scale = HOURS_PER_WORKING_DAY / self.day_clock_seconds
-        return lambda end: (position(end) - origin) * scale
+        origin, position, day = self._position(start), self._position, self.day_clock_seconds
+        # Integer product, one division: whole and half days stay exact (round() words them).
+        return lambda end: (position(end) - origin) * HOURS_PER_WORKING_DAY / day
 
     def explain(self, moment: datetime, hours: Fraction | int | float) -> Explanation:
         deadline = self.add_working_hours(moment, hours)

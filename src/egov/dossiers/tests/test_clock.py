@@ -50,3 +50,10 @@ def test_one_clock_serves_a_page_of_badges_against_the_same_now():
         '<span class="badge ok">còn 3 ngày làm việc</span>',
         '<span class="badge late">quá hạn 2 ngày làm việc</span>',
     ]
+
+
+def test_a_day_and_a_half_is_worded_as_the_exact_figure_would_be():
+    """1.5 working days: the float must be exactly 12 hours, as the Fraction was (round(1.5) == 2)."""
+    due = datetime(2026, 3, 10, 15, 45, tzinfo=VN)  # a day, then 10:00 → 15:45 (3.75 clock hours): half
+    with translation.override("vi"):
+        assert Clock(NOW).badge(due) == '<span class="badge ok">còn 2 ngày làm việc</span>'
