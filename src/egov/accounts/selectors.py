@@ -58,7 +58,7 @@ def _held_roles_read(user_id: int, day: date) -> tuple[tuple[int, str], ...]:
     """``active_memberships(...).values_list("agency_id", "role")`` as plain SQL: it runs on every officer's
     request, and building it with the ORM cost more than running it (docs/benchmarks.md)."""
     on = connection.ops.adapt_datefield_value(day)
-    return tuple((agency, role) for agency, role in fetch_all(_held_roles_statement(), [user_id, on, on]))
+    return tuple(fetch_all(_held_roles_statement(), [user_id, on, on]))
 
 
 def forget_held_roles() -> None:

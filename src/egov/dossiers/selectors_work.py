@@ -42,7 +42,7 @@ from egov.dossiers.queue_reads import QueueRow, queue_rows
 # (docs/processing.md, docs/benchmarks.md).
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100  # what the API may ask for
-PAGE_SIZES = (25, 50, 100)  # what the page offers (?so-dong=)
+PAGE_SIZES = (PAGE_SIZE, 50, MAX_PAGE_SIZE)  # what the page offers (?so-dong=)
 # Statuses in which a dossier's active steps are work to do (stopped, refused, returned: nothing left).
 OPEN_STATUSES = (
     Status.PROCESSING,
@@ -138,9 +138,7 @@ def _delegations(user_id: int, moment: datetime) -> tuple[tuple[int, int], ...]:
     """(agency id, absent user id) of the work ``user_id`` holds as a delegate at ``moment``: plain SQL,
     as ``held_roles``, because every officer's request reads it."""
     at = connection.ops.adapt_datetimefield_value(moment)
-    return tuple(
-        (agency, absent) for agency, absent in fetch_all(_delegations_statement(), [user_id, at, at])
-    )
+    return tuple(fetch_all(_delegations_statement(), [user_id, at, at]))
 
 
 def _can_act_condition(scope: WorkScope) -> Q:

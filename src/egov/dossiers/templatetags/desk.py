@@ -12,29 +12,32 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from egov.core.calendar.selectors import get_calendar
+from egov.core.context import request_memo
 
 register = template.Library()
 
 
-def _amount(hours: float) -> str:
-    if hours >= 8:
-        days = round(hours / 8)
-        return ngettext("%(n)s working day", "%(n)s working days", days) % {"n": days}
-    whole = max(1, round(hours))
-    return ngettext("%(n)s working hour", "%(n)s working hours", whole) % {"n": whole}
-
-
-def _kind(left: float) -> tuple[str, str, int]:
-    """(badge colour, unit, number) for ``left`` working hours, as ``_amount`` words them."""
+def _badge(left: float) -> tuple[str, str, int]:
+    """(colour, unit, number) of the badge for ``left`` working hours: late, soon (2 hours or less) or
+    ok; whole working days from 8 hours on, else hours (at least 1)."""
     css = "badge late" if left < 0 else "badge soon" if left <= 2 else "badge ok"
     hours = abs(left)
-    return (css, "d", round(hours / 8)) if hours >= 8 else (css, "h", max(1, round(hours)))
+    return (css, "day", round(hours / 8)) if hours >= 8 else (css, "hour", max(1, round(hours)))
+
+
+def _worded(css: str, unit: str, number: int) -> str:
+    if unit == "day":
+        amount = ngettext("%(n)s working day", "%(n)s working days", number) % {"n": number}
+    else:
+        amount = ngettext("%(n)s working hour", "%(n)s working hours", number) % {"n": number}
+    text = _("overdue by %(amount)s") if css == "badge late" else _("%(amount)s left")
+    return format_html('<span class="{}">{}</span>', css, text % {"amount": amount})
 
 
 class Clock:
     """The badges of one page, all against the same "now": the calendar and the position of "now" are
     looked up once, and each distinct badge ("còn 3 ngày làm việc") is worded once. The work queue shows
-    up to 100 of them a page (templatetags/work.py)."""
+    up to 100 of them a page (templatetags/work.py), the desk up to 30 in each of its lists."""
 
     def __init__(self, now: datetime | None = None) -> None:
         self._hours = get_calendar().hours_from(now or timezone.now())
@@ -43,19 +46,22 @@ class Clock:
     def badge(self, due: datetime | None) -> str:
         if due is None:
             return ""
-        left = self._hours(due)
-        key = _kind(left)
+        key = _badge(self._hours(due))
         html = self._worded.get(key)
         if html is None:
-            amount = _amount(abs(left))
-            text = _("overdue by %(amount)s") if left < 0 else _("%(amount)s left")
-            html = self._worded[key] = format_html(
-                '<span class="{}">{}</span>', key[0], text % {"amount": amount}
-            )
+            html = self._worded[key] = _worded(*key)
         return html
 
 
 @register.simple_tag
 def clock(due: datetime | None, now: Any = None) -> str:
-    """A badge saying how much working time is left, or how late it is, in words and colour."""
-    return Clock(now).badge(due)
+    """A badge saying how much working time is left, or how late it is, in words and colour. The
+    badges of one request against the same ``now`` share one ``Clock`` (the request memo)."""
+    moment = now or timezone.now()
+    memo = request_memo()
+    if memo is None:
+        return Clock(moment).badge(due)
+    page = memo.get(("clock", moment))
+    if page is None:
+        page = memo[("clock", moment)] = Clock(moment)
+    return page.badge(due)
