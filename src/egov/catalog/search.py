@@ -25,6 +25,7 @@ from typing import Any, Protocol
 
 from django.db import connections, router
 
+from egov.catalog import search_terms
 from egov.catalog.models import Procedure, ProcedureVersion
 from egov.core.text import fold
 
@@ -74,6 +75,14 @@ class SearchQuery:
         return self.text if _CODE.fullmatch(self.text) else None
 
 
+@dataclass(frozen=True)
+class SearchFilters:
+    field_id: int | None = None
+    agency_id: int | None = None
+    level: str | None = None
+    online_level: str | None = None
+
+
 def procedure_search(
     *,
     query: str = "",
@@ -87,14 +96,25 @@ def procedure_search(
     """Published procedure versions matching ``query`` and the filters, best first, with the exact total.
     A query without any letter or digit lists everything the filters let through, by name."""
     parsed = SearchQuery.parse(query)
+    filters = SearchFilters(field_id=field_id, agency_id=agency_id, level=level, online_level=online_level)
+    limit, offset = max(limit, 0), max(offset, 0)
+    connection = connections[router.db_for_read(ProcedureVersion)]
+    if connection.vendor == "postgresql":
+        terms = search_terms.TermQuery.of(parsed.words, parsed.folded_words)
+        if terms is not None:
+            return term_search(parsed, terms, filters, limit=limit, offset=offset)
+    return entry_search(parsed, filters, limit=limit, offset=offset)
+
+
+def entry_search(parsed: SearchQuery, filters: SearchFilters, *, limit: int, offset: int) -> SearchResult:
+    """One statement over the entry table: FTS5 on SQLite; on PostgreSQL, ``LIKE`` on every entry the
+    filters let through (queries without words, or of more than ``search_terms.MAX_WORDS`` words)."""
     connection = connections[router.db_for_read(ProcedureVersion)]
     dialect: _Dialect = _SQLITE if connection.vendor == "sqlite" else _POSTGRESQL
     # The SQL is made of this module's constants only; what the user typed travels as parameters.
-    filters, filter_params = _filters(
-        field_id=field_id, agency_id=agency_id, level=level, online_level=online_level
-    )
+    conditions, filter_params = _filters(filters)
     match, match_params = ("", []) if parsed.is_empty else dialect.matches(parsed.folded_words)
-    where = " AND ".join([*filters, match] if match else filters) or "1 = 1"
+    where = " AND ".join([*conditions, match] if match else conditions) or "1 = 1"
     params = [*filter_params, *match_params]
     rank, rank_params = _rank(dialect, parsed) if match else ("", [])
     count_in_page = ", count(*) OVER ()" if dialect.counts_in_page and match else ""
@@ -102,33 +122,67 @@ def procedure_search(
         f"SELECT e.version_id{count_in_page} FROM catalog_search_entry e WHERE {where} "  # noqa: S608
         f"ORDER BY {rank}{dialect.name_order}, e.version_id LIMIT %s OFFSET %s"
     )
-    if match and not filters:
+    if match and not conditions:
         count, count_params = dialect.count_matches(parsed.folded_words)
     else:
         count, count_params = f"SELECT count(*) FROM catalog_search_entry e WHERE {where}", params  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(page, [*params, *rank_params, max(limit, 0), max(offset, 0)])
+        cursor.execute(page, [*params, *rank_params, limit, offset])
         rows = cursor.fetchall()
         if rows and count_in_page:
             total = rows[0][1]
         else:  # no window count, or past the end of the list
             cursor.execute(count, count_params)
             total = cursor.fetchone()[0]
-    ids = [row[0] for row in rows]
+    return _result(total, [row[0] for row in rows])
+
+
+def term_search(
+    parsed: SearchQuery, terms: search_terms.TermQuery, filters: SearchFilters, *, limit: int, offset: int
+) -> SearchResult:
+    """PostgreSQL, up to ``search_terms.MAX_WORDS`` words: the page read from the term index."""
+    connection = connections[router.db_for_read(ProcedureVersion)]
+    term_filters = search_terms.term_filters(
+        field_id=filters.field_id,
+        agency_id=filters.agency_id,
+        level=filters.level,
+        online_level=filters.online_level,
+        links=ProcedureVersion.implementing_agencies.through._meta.db_table,
+    )
+    with connection.cursor() as cursor:
+        code_version = None
+        if parsed.code:
+            cursor.execute(_code_versions(), [parsed.code])
+            row = cursor.fetchone()
+            code_version = row[0] if row else None
+        total, ids = search_terms.term_page(
+            cursor, terms, term_filters, code_version, limit=limit, offset=offset
+        )
+    return _result(total, ids)
+
+
+def _result(total: int, ids: list[int]) -> SearchResult:
     found = ProcedureVersion.objects.select_related("procedure", "field").order_by().in_bulk(ids)
     return SearchResult(total=total, items=[found[pk] for pk in ids if pk in found])
 
 
-def _filters(
-    *, field_id: int | None, agency_id: int | None, level: str | None, online_level: str | None
-) -> tuple[list[str], list[Any]]:
+def _code_versions() -> str:
+    versions, procedures = ProcedureVersion._meta.db_table, Procedure._meta.db_table
+    return (
+        f"SELECT v.id FROM {versions} v JOIN {procedures} p ON p.id = v.procedure_id"  # noqa: S608
+        " WHERE p.national_code = %s AND v.status = 'published'"
+    )
+
+
+def _filters(filters: SearchFilters) -> tuple[list[str], list[Any]]:
     where: list[str] = []
     params: list[Any] = []
-    for column, value in (("field_id", field_id), ("level", level), ("online_level", online_level)):
+    for column in ("field_id", "level", "online_level"):
+        value = getattr(filters, column)
         if value is not None and value != "":
             where.append(f"e.{column} = %s")
             params.append(value)
-    if agency_id is not None:
+    if (agency_id := filters.agency_id) is not None:
         links = ProcedureVersion.implementing_agencies.through._meta.db_table
         where.append(f"e.version_id IN (SELECT procedureversion_id FROM {links} WHERE agency_id = %s)")  # noqa: S608
         params.append(agency_id)
@@ -139,12 +193,7 @@ def _rank(dialect: _Dialect, query: SearchQuery) -> tuple[str, list[Any]]:
     cases: list[str] = []
     params: list[Any] = []
     if query.code:
-        versions, procedures = ProcedureVersion._meta.db_table, Procedure._meta.db_table
-        code_versions = (
-            f"SELECT v.id FROM {versions} v JOIN {procedures} p ON p.id = v.procedure_id"  # noqa: S608
-            " WHERE p.national_code = %s AND v.status = 'published'"
-        )
-        cases.append(f"WHEN e.version_id IN ({code_versions}) THEN {int(Rank.CODE)}")
+        cases.append(f"WHEN e.version_id IN ({_code_versions()}) THEN {int(Rank.CODE)}")
         params.append(query.code)
     for rank, (condition, condition_params) in (
         (Rank.PHRASE_IN_NAME, dialect.phrase_in_name(query.words)),
@@ -208,7 +257,7 @@ class _PostgreSQL:
     """The entry's word columns read ``' word word … '``, so ``LIKE '% cap%'`` is "a word that starts with
     cap". The words are letters and digits only, never ``%``, ``_`` or ``\\``."""
 
-    name_order = 'e.name COLLATE "vi-VN"'
+    name_order = "e.name_key"  # SQLite's sort_key and tone_key in one column (migration 0004)
     # Matching scans the rows anyway; counting them in the same pass saves a second scan. Without words
     # the page walks the name index instead, and counting apart is cheaper.
     counts_in_page = True
@@ -236,4 +285,4 @@ class _PostgreSQL:
 _SQLITE = _SQLite()
 _POSTGRESQL = _PostgreSQL()
 
-__all__ = ["Rank", "SearchQuery", "SearchResult", "procedure_search"]
+__all__ = ["Rank", "SearchFilters", "SearchQuery", "SearchResult", "procedure_search"]
