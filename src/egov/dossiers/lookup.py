@@ -30,10 +30,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from egov.core.text import translated_label
-from egov.dossiers.lookup_reads import DossierRow, dossier_row, dossier_story
+from egov.dossiers.lookup_reads import ControlRowView, DossierRow, lookup_read
 from egov.dossiers.models import NATIONAL_STATUS_CODE, ControlRow, Status
 from egov.dossiers.timeliness import control_outcome
-from egov.identity.ratelimit import rate_limit_counts, rate_limit_hit, rate_limit_window_end
+from egov.identity.ratelimit import rate_limit_hit, rate_limit_window_end
 
 logger = structlog.get_logger(__name__)
 
@@ -197,9 +197,8 @@ def _code_key(code: str) -> str:
     return f"lookup:code:{code}"
 
 
-def _rate_limited(code: str, ip: str) -> datetime | None:
+def _rate_limited(code: str, ip: str, counts: dict[str, int]) -> datetime | None:
     """When this address or this code has used up its wrong guesses, the moment the window ends."""
-    counts = rate_limit_counts([_ip_key(ip), _code_key(code)], WINDOW_SECONDS)
     if counts[_ip_key(ip)] >= IP_LIMIT:
         logger.warning("lookup_rate_limited", scope="ip", ip=ip)
         return rate_limit_window_end(WINDOW_SECONDS)
@@ -224,9 +223,14 @@ def _timeliness(dossier: DossierRow, finished_at: datetime | None, now: datetime
     return Timeliness.OVERDUE if now > dossier.due_at else Timeliness.WITHIN_DEADLINE
 
 
-def dossier_lookup_view(dossier: DossierRow, *, now: datetime | None = None) -> DossierLookup:
+def dossier_lookup_view(
+    dossier: DossierRow,
+    control: list[ControlRowView],
+    changes: list[tuple[str, datetime]],
+    *,
+    now: datetime | None = None,
+) -> DossierLookup:
     """The public view of a dossier: form 06 and the status history, with no personal data."""
-    control, changes = dossier_story(dossier.id)
     steps = [
         LookupStep(
             name=row.step,
@@ -273,10 +277,11 @@ def dossier_lookup(*, code: str, factor: str, ip: str | None) -> LookupAnswer:
     code = lookup_normalise_code(code)
     factor = (factor or "").strip()
     client = ip or "unknown"
-    retry_at = _rate_limited(code, client)
+    read = lookup_read(code, (_ip_key(client), _code_key(code)), WINDOW_SECONDS)
+    retry_at = _rate_limited(code, client, read.counts)
     if retry_at is not None:
         return LookupAnswer(LookupOutcome.RATE_LIMITED, retry_at=retry_at)
-    dossier = dossier_row(code)
+    dossier = read.dossier
     if not _factor_matches(dossier, factor):
         _count_wrong_guess(code, client)
         logger.warning(
@@ -288,7 +293,7 @@ def dossier_lookup(*, code: str, factor: str, ip: str | None) -> LookupAnswer:
         return LookupAnswer(LookupOutcome.NOT_FOUND)
     assert dossier is not None  # _factor_matches is False without a dossier
     logger.info("lookup_succeeded", code_prefix=code[:LOGGED_CODE_PREFIX])
-    return LookupAnswer(LookupOutcome.FOUND, dossier=dossier_lookup_view(dossier))
+    return LookupAnswer(LookupOutcome.FOUND, dossier=dossier_lookup_view(dossier, read.control, read.history))
 
 
 def rate_limit_message(retry_at: datetime | None) -> str:

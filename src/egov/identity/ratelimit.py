@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime, timedelta
-from functools import cache
+from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from egov.core.sql import fetch_all, sql_column, sql_table
 from egov.identity.models import RateLimitCounter
 
 
@@ -70,30 +69,12 @@ def rate_limit_purge(*, now: datetime | None = None) -> int:
     return deleted
 
 
-def rate_limit_counts(keys: list[str], window_seconds: int) -> dict[str, int]:
-    """How many hits each key has in the current window, without counting one: for checking a limit
-    before deciding whether the attempt counts (one query for all keys). Plain SQL: it runs before every
-    public lookup, and the ORM's query building was most of its cost (docs/benchmarks.md)."""
+def rate_limit_digests(keys: tuple[str, ...], window_seconds: int) -> tuple[dict[str, str], Any]:
+    """For a caller that reads the counters in its own statement (the public lookup reads them with the
+    dossier): digest → key, and the current window's start as a database parameter. Rows of
+    ``RateLimitCounter`` with those ``key_hash`` and that ``window_start`` hold the counts."""
     start = _window_start(window_seconds, timezone.now())
-    digests = {_digest(key, window_seconds): key for key in keys}
-    counts = dict.fromkeys(keys, 0)
-    if not digests:
-        return counts
-    found = fetch_all(
-        _counts_statement(len(digests)), [*digests, connection.ops.adapt_datetimefield_value(start)]
-    )
-    for digest, count in found:
-        counts[digests[digest]] = count
-    return counts
-
-
-@cache
-def _counts_statement(keys: int) -> str:
-    key_hash, window_start, count = (
-        sql_column(RateLimitCounter, name) for name in ("key_hash", "window_start", "count")
-    )
-    placeholders = ", ".join(["%s"] * keys)
     return (
-        f"SELECT {key_hash}, {count} FROM {sql_table(RateLimitCounter)} "  # noqa: S608
-        f"WHERE {key_hash} IN ({placeholders}) AND {window_start} = %s"
+        {_digest(key, window_seconds): key for key in keys},
+        connection.ops.adapt_datetimefield_value(start),
     )
