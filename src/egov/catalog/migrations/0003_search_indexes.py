@@ -179,6 +179,22 @@ _PG_ENTRY_VALUES = """
     {v}.name
 """
 
+
+def pg_entry_sync(verb: str, columns: str, values: str) -> str:
+    """The trigger function that keeps the entry of a version (``values`` with ``{v}`` for the row);
+    migration 0004 replaces it with one more column."""
+    return f"""{verb} FUNCTION catalog_search_entry_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN
+         IF TG_OP <> 'INSERT' THEN
+           DELETE FROM catalog_search_entry WHERE version_id = OLD.id;
+         END IF;
+         IF TG_OP <> 'DELETE' AND NEW.status = 'published' THEN
+           INSERT INTO catalog_search_entry ({columns}) VALUES ({values.format(v="NEW")});
+         END IF;
+         RETURN NULL;
+       END $$"""
+
+
 _PG_STATEMENTS = [
     """CREATE FUNCTION catalog_search_words(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
        AS $$ SELECT ' ' || regexp_replace($1 COLLATE "vi-VN", '[^[:alnum:]]+', ' ', 'g') || ' ' $$""",
@@ -198,16 +214,7 @@ _PG_STATEMENTS = [
     " WITH (fastupdate = off)",
     'CREATE INDEX catalog_search_entry_name ON catalog_search_entry (name COLLATE "vi-VN", version_id)',
     "CREATE INDEX catalog_search_entry_field ON catalog_search_entry (field_id)",
-    f"""CREATE FUNCTION catalog_search_entry_sync() RETURNS trigger LANGUAGE plpgsql AS $$
-       BEGIN
-         IF TG_OP <> 'INSERT' THEN
-           DELETE FROM catalog_search_entry WHERE version_id = OLD.id;
-         END IF;
-         IF TG_OP <> 'DELETE' AND NEW.status = 'published' THEN
-           INSERT INTO catalog_search_entry ({_PG_ENTRY_COLUMNS}) VALUES ({_PG_ENTRY_VALUES.format(v="NEW")});
-         END IF;
-         RETURN NULL;
-       END $$""",
+    pg_entry_sync("CREATE", _PG_ENTRY_COLUMNS, _PG_ENTRY_VALUES),
     f"""CREATE TRIGGER catalog_search_entry_sync
        AFTER INSERT OR DELETE OR UPDATE OF {_WATCHED} ON catalog_procedureversion
        FOR EACH ROW EXECUTE FUNCTION catalog_search_entry_sync()""",

@@ -68,16 +68,7 @@ _STATEMENTS = [
     "CREATE INDEX catalog_search_entry_name_key ON catalog_search_entry (name_key, version_id)",
     # A list without words counts the entries its filters let through: from this index alone.
     "CREATE INDEX catalog_search_entry_filters ON catalog_search_entry (level, online_level, field_id)",
-    f"""CREATE OR REPLACE FUNCTION catalog_search_entry_sync() RETURNS trigger LANGUAGE plpgsql AS $$
-       BEGIN
-         IF TG_OP <> 'INSERT' THEN
-           DELETE FROM catalog_search_entry WHERE version_id = OLD.id;
-         END IF;
-         IF TG_OP <> 'DELETE' AND NEW.status = 'published' THEN
-           INSERT INTO catalog_search_entry ({_ENTRY_COLUMNS}) VALUES ({_ENTRY_VALUES.format(v="NEW")});
-         END IF;
-         RETURN NULL;
-       END $$""",
+    _search.pg_entry_sync("CREATE OR REPLACE", _ENTRY_COLUMNS, _ENTRY_VALUES),
     """CREATE TABLE catalog_search_term (
          term text COLLATE "C" NOT NULL,
          version_id bigint NOT NULL,
@@ -125,17 +116,7 @@ _DROP = [
     "DROP FUNCTION IF EXISTS catalog_search_term_sync()",
     "DROP TABLE IF EXISTS catalog_search_term",
     "DROP FUNCTION IF EXISTS catalog_search_terms(text, text, text)",
-    f"""CREATE OR REPLACE FUNCTION catalog_search_entry_sync() RETURNS trigger LANGUAGE plpgsql AS $$
-       BEGIN
-         IF TG_OP <> 'INSERT' THEN
-           DELETE FROM catalog_search_entry WHERE version_id = OLD.id;
-         END IF;
-         IF TG_OP <> 'DELETE' AND NEW.status = 'published' THEN
-           INSERT INTO catalog_search_entry ({_search._PG_ENTRY_COLUMNS})
-           VALUES ({_search._PG_ENTRY_VALUES.format(v="NEW")});
-         END IF;
-         RETURN NULL;
-       END $$""",
+    _search.pg_entry_sync("CREATE OR REPLACE", _search._PG_ENTRY_COLUMNS, _search._PG_ENTRY_VALUES),
     "DROP INDEX IF EXISTS catalog_search_entry_name_key",
     "DROP INDEX IF EXISTS catalog_search_entry_filters",
     'CREATE INDEX catalog_search_entry_name ON catalog_search_entry (name COLLATE "vi-VN", version_id)',
