@@ -320,61 +320,61 @@ def _queue_sql(scope: WorkScope, filters: QueueFilters, columns: tuple[str, ...]
     return sql, [moments.get(v, v) if isinstance(v, (str, datetime)) else v for v in marked]
 
 
-def work_queue_page(*, scope: WorkScope, filters: QueueFilters) -> QueuePage:
+@dataclass(frozen=True)
+class QueueSummary:
+    """The filtered queue's exact total and a fingerprint that changes whenever the list does — steps
+    coming and going, taken, reassigned, paused or resumed, falling due: count, sums and bounds."""
+
+    total: int
+    fingerprint: tuple[str, ...]
+
+
+_SUMMARY_COLUMNS = ("assignee_id", "due_at", "is_paused", "id")
+
+
+def work_queue_summary(*, scope: WorkScope, filters: QueueFilters) -> QueueSummary:
+    """One aggregate query over the filtered queue: its total for the page, its fingerprint for the ETag
+    (``core.refresh``: a reload that finds the same fingerprint is answered 304, not rendered)."""
+    if not scope.is_worker:
+        return QueueSummary(total=0, fingerprint=())
+    union_sql, params = _queue_sql(scope, filters, _SUMMARY_COLUMNS)
+    assignee, due, paused, step = (connection.ops.quote_name(name) for name in _SUMMARY_COLUMNS)
+    found = fetch_one(
+        f"SELECT COUNT(*), SUM({step}), SUM(COALESCE({assignee}, 0)), SUM({paused}), "  # noqa: S608
+        f"MIN({due}), MAX({due}) FROM ({union_sql}) queue",
+        params,
+    )
+    assert found is not None  # an aggregate always answers one row
+    return QueueSummary(total=int(found[0]), fingerprint=tuple(str(value) for value in found))
+
+
+def work_queue_page(
+    *, scope: WorkScope, filters: QueueFilters, summary: QueueSummary | None = None
+) -> QueuePage:
     """One page of the queue, most urgent first (steps waiting for the applicant last), with the exact
-    total. Three queries whatever the queue's length: the count and the page's ids over the union of
-    ``_branches``, then the page's rows by id (``queue_reads``). Each row carries ``can_act`` (the user
-    may act on it, not only see it as a head) and ``is_paused`` (the dossier waits for the applicant)."""
+    total. Three queries whatever the queue's length: the summary (unless given: the page's view read it
+    for the ETag) and the page's ids over the union of ``_branches``, then the page's rows by id
+    (``queue_reads``). Each row carries ``can_act`` (the user may act on it, not only see it as a head)
+    and ``is_paused`` (the dossier waits for the applicant)."""
     if not scope.is_worker:
         return QueuePage(rows=[], total=0, page=1, pages=1, filters=filters)
+    total = (summary or work_queue_summary(scope=scope, filters=filters)).total
     ordering = _ORDERINGS.get(filters.order, _ORDERINGS["urgency"])
     union_sql, params = _queue_sql(scope, filters, ordering)
     positions = ", ".join(str(position) for position in range(1, len(ordering) + 1))
     size = max(1, min(filters.page_size, MAX_PAGE_SIZE))
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM ({union_sql}) queue", params)  # noqa: S608
-        total = int(cursor.fetchone()[0])
-        pages = max(1, -(-total // size))
-        page = min(filters.page, pages)
-        cursor.execute(
-            f"SELECT * FROM ({union_sql}) queue ORDER BY {positions} LIMIT %s OFFSET %s",  # noqa: S608
-            [*params, size, (page - 1) * size],
-        )
-        ids = [row[-1] for row in cursor.fetchall()]
+    pages = max(1, -(-total // size))
+    page = min(filters.page, pages)
+    found = fetch_all(
+        f"SELECT * FROM ({union_sql}) queue ORDER BY {positions} LIMIT %s OFFSET %s",  # noqa: S608
+        [*params, size, (page - 1) * size],
+    )
+    ids = [row[-1] for row in found]
     rows = queue_rows(ids)
     for row in rows:
         row.can_act = scope.can_act(row)
         row.is_paused = int(row.dossier.status in PAUSED_STATUSES)
     return QueuePage(rows=rows, total=total, page=page, pages=pages, page_size=size, filters=filters)
-
-
-_FINGERPRINT_SQL: dict[Any, tuple[str, tuple[Any, ...]]] = {}
-
-
-def work_queue_fingerprint(*, scope: WorkScope) -> tuple[Any, ...]:
-    """What changes whenever the user's queue does — steps coming and going, taken, reassigned, paused or
-    resumed: count, sums and bounds over the whole queue, one aggregate query (compiled once per scope in
-    each process). For ``core.refresh``: a reload that finds the same fingerprint is not rendered."""
-    if not scope.is_worker:
-        return ()
-    key = _scope_key(scope)
-    compiled = _FINGERPRINT_SQL.get(key)
-    if compiled is None:
-        union = _union(_branches(scope, QueueFilters()), ("id", "assignee_id", "due_at", "is_paused"))
-        sql, params = union.query.sql_with_params()
-        step, assignee, due, paused = (
-            connection.ops.quote_name(name) for name in ("id", "assignee_id", "due_at", "is_paused")
-        )
-        compiled = (
-            f"SELECT COUNT(*), SUM({step}), SUM(COALESCE({assignee}, 0)), SUM({paused}), "  # noqa: S608
-            f"MIN({due}), MAX({due}) FROM ({sql}) queue",
-            tuple(params),
-        )
-        if len(_FINGERPRINT_SQL) > _KEPT_STATEMENTS:
-            _FINGERPRINT_SQL.clear()
-        _FINGERPRINT_SQL[key] = compiled
-    found = fetch_one(compiled[0], compiled[1])
-    return tuple(str(value) for value in found) if found is not None else ()
 
 
 _FILTER_OPTIONS_SECONDS = 60

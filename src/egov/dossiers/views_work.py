@@ -46,9 +46,9 @@ from egov.dossiers.selectors_work import (
     work_agencies,
     work_dossier,
     work_dossier_parts,
-    work_queue_fingerprint,
     work_queue_page,
     work_queue_procedures,
+    work_queue_summary,
     work_scope,
 )
 from egov.results.selectors import results_of_dossier
@@ -554,12 +554,14 @@ def _url_with(query: QueryDict, **changes: str) -> str:
 @worker_required
 def work_queue(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
-    # The queue reloads every minute: unchanged, the browser keeps what it has (core/refresh.py).
-    etag = refresh_etag(request, work_queue_fingerprint(scope=scope))
+    filters = QueueFilters.from_query(request.GET)
+    # The queue reloads every minute: unchanged, the browser keeps what it has (core/refresh.py). The
+    # summary that tells gives the page its total too.
+    summary = work_queue_summary(scope=scope, filters=filters)
+    etag = refresh_etag(request, summary.fingerprint)
     if (unchanged := not_modified(request, etag)) is not None:
         return unchanged
-    filters = QueueFilters.from_query(request.GET)
-    page = work_queue_page(scope=scope, filters=filters)
+    page = work_queue_page(scope=scope, filters=filters, summary=summary)
     query = request.GET
     context: dict[str, Any] = {
         "page": page,

@@ -60,6 +60,26 @@ def test_the_work_queue_is_not_sent_again_until_it_changes(two_agencies):  # noq
         assert _reload(client, "/xu-ly/", etag).status_code == 200
 
 
+def test_a_filtered_queue_is_sent_again_when_what_it_lists_changes(two_agencies):  # noqa: F811
+    world = two_agencies
+    client = Client()
+    client.force_login(world["people"]["head"])
+    overdue = "/xu-ly/?han=qua-han"
+    with time_machine.travel(NOW, tick=False):
+        first = client.get(overdue, headers=HTMX)
+        etag, listed = first["ETag"], first.content.decode().count('class="code"')
+        everything = client.get("/xu-ly/", headers=HTMX)["ETag"]
+
+        make_steps(world, 2, start=at(2, 14))  # due this afternoon: not overdue yet
+        assert _reload(client, overdue, etag).status_code == 304
+        assert _reload(client, "/xu-ly/", everything).status_code == 200
+
+        make_steps(world, 1, start=at(2, 8))  # due this morning: overdue
+        changed = _reload(client, overdue, etag)
+        assert changed.status_code == 200
+        assert changed.content.decode().count('class="code"') == listed + 1
+
+
 def test_the_lists_of_different_officers_are_not_all_rendered_again_at_the_same_moment():
     """Each user's five-minute buckets begin at their own offset: at any moment only about one in
     three hundred officers' lists is due to be rendered again for the clock."""
