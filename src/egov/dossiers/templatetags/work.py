@@ -9,7 +9,7 @@ a fraction of that (docs/benchmarks.md, "Where the queue's time goes"). The mark
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 from html import escape
 from typing import Any
 
@@ -24,9 +24,10 @@ from egov.dossiers.templatetags.desk import Clock
 register = template.Library()
 
 
-def _local(moment: datetime | None) -> str:
-    """``d/m/Y H:i`` in the province's time zone, as the ``date`` filter wrote it."""
-    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M") if moment is not None else ""
+def _local(moment: datetime | None, zone: tzinfo) -> str:
+    """``d/m/Y H:i`` in the province's time zone (``zone``, the current one, looked up once a page), as
+    the ``date`` filter wrote it."""
+    return moment.astimezone(zone).strftime("%d/%m/%Y %H:%M") if moment is not None else ""
 
 
 @register.simple_tag
@@ -42,6 +43,7 @@ def queue_rows(rows: Any, now: datetime, dossier_url_prefix: str) -> SafeString:
     meta = ' class="meta"'
     prefix = escape(dossier_url_prefix)
     badge = Clock(now).badge
+    zone = timezone.get_current_timezone()
     html = []
     for row in rows:
         dossier, agency = row.dossier, row.agency
@@ -55,7 +57,7 @@ def queue_rows(rows: Any, now: datetime, dossier_url_prefix: str) -> SafeString:
             f'<td class="cut">{escape(row.name)}</td>'
             f'<td class="cut">{escape(agency.short_name or agency.name)}</td>'
             f"<td>{holder}{'' if row.can_act else heads_view}</td>"
-            f"<td>{_local(row.started_at)}</td>"
+            f"<td>{_local(row.started_at, zone)}</td>"
             f"<td>{paused if row.is_paused else badge(row.due_at)}</td></tr>"
         )
     return mark_safe("\n".join(html))  # noqa: S308 - every value escaped above
