@@ -11,8 +11,9 @@ Ranking, best first: the national code exactly; the query as a phrase in the nam
 elsewhere (field, result, agency). Then by name in Vietnamese alphabetical order, then by id.
 
 Both databases search ``catalog_search_entry``, a narrow table of published versions that triggers keep
-in sync (migration 0003): FTS5 tables beside it on SQLite, ``LIKE '% word%'`` over its word columns with a
-trigram GIN index on PostgreSQL.
+in sync (migration 0003): FTS5 tables beside it on SQLite; on PostgreSQL, a term index read in name order
+for queries of one to three words (``search_terms``, migration 0004, ADR 0003) and ``LIKE '% word%'``
+over the entry's word columns, with a trigram GIN index, for longer ones.
 """
 
 from __future__ import annotations
