@@ -8,11 +8,12 @@ The ranked list is four segments, each in name order (``name_key``, then the ver
 3. the other matches (a word found only in the field, result or agency).
 
 One statement counts the matches, those with all words in the name and those with the phrase (index
-entries only: no row of the entry table is read unless a phrase of three words needs checking). The page
-then walks the terms of one word in name order — the index's order — checking the other words of each
-row with index probes, and stops when the page is full: a broad word ("cấp": 7,408 of 10,000) costs what
-a narrow one costs. Up to ``MAX_WORDS`` words; longer queries are narrow and take the entry statement
-(``search._PostgreSQL``).
+entries only: no row of the entry table is read unless a phrase of three words needs checking); near the
+top of the list the phrase segment is walked instead of counted. The page then walks the terms of one
+word in name order — the index's order — checking the other words of each row with index probes, and
+stops when the page is full: a broad word ("cấp": 7,408 of 10,000) costs what a narrow one costs. Up to
+``MAX_WORDS`` words; longer queries are narrow and take the one statement over the entry table
+(``search.entry_search``). ``test_search_terms.py`` holds the two to the same answers.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 from egov.core.text import fold
 
 MAX_WORDS = 3
-DRIVER_ROWS = 3_000
+DRIVER_ROWS = 3_000  # a walk starts from the term with the fewest rows, counted up to this many
 PHRASE_WALK = 100  # pages ending within this many rows walk the phrase rank instead of counting it
 _TERM = "catalog_search_term"
 
