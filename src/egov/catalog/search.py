@@ -113,10 +113,11 @@ def entry_search(parsed: SearchQuery, filters: SearchFilters, *, limit: int, off
     connection = connections[router.db_for_read(ProcedureVersion)]
     dialect: _Dialect = _SQLITE if connection.vendor == "sqlite" else _POSTGRESQL
     # The SQL is made of this module's constants only; what the user typed travels as parameters.
-    conditions, filter_params = _filters(filters)
+    filtered = _filters(filters, agency_array=False)
+    conditions = [filtered.sql.format(t="e")] if filtered.sql else []
     match, match_params = ("", []) if parsed.is_empty else dialect.matches(parsed.folded_words)
     where = " AND ".join([*conditions, match] if match else conditions) or "1 = 1"
-    params = [*filter_params, *match_params]
+    params = [*filtered.params, *match_params]
     rank, rank_params = _rank(dialect, parsed) if match else ("", [])
     count_in_page = ", count(*) OVER ()" if dialect.counts_in_page and match else ""
     page = (
@@ -143,13 +144,7 @@ def term_search(
 ) -> SearchResult:
     """PostgreSQL, up to ``search_terms.MAX_WORDS`` words: the page read from the term index."""
     connection = connections[router.db_for_read(ProcedureVersion)]
-    term_filters = search_terms.term_filters(
-        field_id=filters.field_id,
-        agency_id=filters.agency_id,
-        level=filters.level,
-        online_level=filters.online_level,
-        links=ProcedureVersion.implementing_agencies.through._meta.db_table,
-    )
+    term_filters = _filters(filters)
     with connection.cursor() as cursor:
         code_version = None
         if parsed.code:
@@ -175,19 +170,15 @@ def _code_versions() -> str:
     )
 
 
-def _filters(filters: SearchFilters) -> tuple[list[str], list[Any]]:
-    where: list[str] = []
-    params: list[Any] = []
-    for column in ("field_id", "level", "online_level"):
-        value = getattr(filters, column)
-        if value is not None and value != "":
-            where.append(f"e.{column} = %s")
-            params.append(value)
-    if (agency_id := filters.agency_id) is not None:
-        links = ProcedureVersion.implementing_agencies.through._meta.db_table
-        where.append(f"e.version_id IN (SELECT procedureversion_id FROM {links} WHERE agency_id = %s)")  # noqa: S608
-        params.append(agency_id)
-    return where, params
+def _filters(filters: SearchFilters, *, agency_array: bool = True) -> search_terms.Filters:
+    return search_terms.term_filters(
+        field_id=filters.field_id,
+        agency_id=filters.agency_id,
+        level=filters.level,
+        online_level=filters.online_level,
+        links=ProcedureVersion.implementing_agencies.through._meta.db_table,
+        agency_array=agency_array,
+    )
 
 
 def _rank(dialect: _Dialect, query: SearchQuery) -> tuple[str, list[Any]]:

@@ -67,8 +67,18 @@ class Filters:
 
 
 def term_filters(
-    *, field_id: int | None, agency_id: int | None, level: str | None, online_level: str | None, links: str
+    *,
+    field_id: int | None,
+    agency_id: int | None,
+    level: str | None,
+    online_level: str | None,
+    links: str,
+    agency_array: bool = True,
 ) -> Filters:
+    """The filters as conditions on an alias that has the entry's filter columns (the term rows and the
+    entry table both do). The agency is an array computed once (``agency_array``: PostgreSQL's walks
+    must keep the index's order, which a semi-join would lose) or an ``IN`` subquery (SQLite has no
+    ``ARRAY()``)."""
     where: list[str] = []
     params: list[Any] = []
     for column, value in (("field_id", field_id), ("level", level), ("online_level", online_level)):
@@ -76,10 +86,9 @@ def term_filters(
             where.append(f"{{t}}.{column} = %s")
             params.append(value)
     if agency_id is not None:
-        # An array computed once, not a semi-join: the walk must keep the index's order.
-        where.append(
-            f"{{t}}.version_id = ANY (ARRAY(SELECT procedureversion_id FROM {links} WHERE agency_id = %s))"  # noqa: S608
-        )
+        versions = f"SELECT procedureversion_id FROM {links} WHERE agency_id = %s"  # noqa: S608
+        among = f"= ANY (ARRAY({versions}))" if agency_array else f"IN ({versions})"
+        where.append(f"{{t}}.version_id {among}")
         params.append(agency_id)
     return Filters(" AND ".join(where), params)
 

@@ -53,15 +53,19 @@ class Clock:
         return html
 
 
-@register.simple_tag
-def clock(due: datetime | None, now: Any = None) -> str:
-    """A badge saying how much working time is left, or how late it is, in words and colour. The
-    badges of one request against the same ``now`` share one ``Clock`` (the request memo)."""
-    moment = now or timezone.now()
+def page_clock(now: datetime) -> Clock:
+    """The request's ``Clock`` for ``now``: every badge of a request against the same moment shares one
+    (the request memo); outside a request, a new one."""
     memo = request_memo()
     if memo is None:
-        return Clock(moment).badge(due)
-    page = memo.get(("clock", moment))
+        return Clock(now)
+    page = memo.get(("clock", now))
     if page is None:
-        page = memo[("clock", moment)] = Clock(moment)
-    return page.badge(due)
+        page = memo[("clock", now)] = Clock(now)
+    return page
+
+
+@register.simple_tag
+def clock(due: datetime | None, now: Any = None) -> str:
+    """A badge saying how much working time is left, or how late it is, in words and colour."""
+    return page_clock(now or timezone.now()).badge(due)

@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from egov.dossiers.templatetags.desk import Clock
+from egov.dossiers.templatetags.desk import page_clock
 
 register = template.Library()
 
@@ -42,7 +42,7 @@ def queue_rows(rows: Any, now: datetime, dossier_url_prefix: str) -> SafeString:
     paused = str(format_html('<span class="badge soon">{}</span>', _("paused: waiting for the applicant")))
     meta = ' class="meta"'
     prefix = escape(dossier_url_prefix)
-    badge = Clock(now).badge
+    badge = page_clock(now).badge
     zone = timezone.get_current_timezone()
     html = []
     for row in rows:
