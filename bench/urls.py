@@ -1,11 +1,12 @@
-"""The site's URLs plus the benchmarks' own: ``/bench/bare`` (bench/bare.py)."""
+"""The site's URLs plus the benchmarks' own: ``/bench/bare`` and ``/bench/worker`` (bench/bare.py)."""
 
 from django.urls import include, path
 
-from bench.bare import bare
+from bench.bare import bare, worker
 
 urlpatterns = [
     path("bench/bare", bare, name="bench-bare"),
+    path("bench/worker", worker, name="bench-worker"),
     path("", include("egov.urls")),
 ]
 
