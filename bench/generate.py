@@ -1289,8 +1289,14 @@ def main(argv: list[str] | None = None) -> int:
             workers=args.workers,
             progress=say,
         )
-        # The dossiers went in without the services: fill the reports' summary tables from them.
+        # The dossiers went in without the services: fill the reports' summary tables from them, and
+        # write the stories the public lookup keeps (the services write them with every change).
         call_command("reports_rebuild", quiet=True, stdout=sys.stderr if say else io.StringIO())
+        from egov.dossiers.lookup_answers import lookup_stories_fill
+
+        stories = lookup_stories_fill(limit=None)
+        if say:
+            say(f"{stories:,} lookup stories written")
     except GenerationError as error:
         print(f"bench.generate: {error}", file=sys.stderr)
         return 1

@@ -131,6 +131,11 @@ def child_sample(url: str, count: int, seed: int) -> dict[str, Any]:
     from egov.dossiers.models import Dossier
 
     call_command("migrate", interactive=False, verbosity=0)
+    # A database generated before the lookup kept its stories gets them, as the services would have
+    # written them (bench.generate writes them for new databases); none missing: one quick read.
+    from egov.dossiers.lookup_answers import lookup_stories_fill
+
+    lookup_stories_fill(limit=None)
     bounds = Dossier.objects.aggregate(low=Min("id"), high=Max("id"))
     rng = random.Random(seed)
     wanted = {rng.randint(bounds["low"], bounds["high"]) for _ in range(count * 2)}

@@ -18,6 +18,7 @@ from egov.accounts.models import Agency
 from egov.accounts.selectors import user_has_permission
 from egov.core.calendar.selectors import add_working_hours, get_calendar
 from egov.core.permissions import Permission
+from egov.dossiers.lookup_answers import lookup_story_store
 from egov.dossiers.models import (
     TRANSITIONS,
     ControlRow,
@@ -299,7 +300,7 @@ def dossier_transfer(*, actor: Any, dossier: Dossier, at: datetime | None = None
         Dossier.objects.filter(pk=locked.pk).update(transferred_at=moment)
         target = locked.processing_agency
         processing_start(dossier=locked, actor=actor, at=moment)
-        return ControlRow.objects.create(
+        row = ControlRow.objects.create(
             dossier=locked,
             step=_("Transfer to the processing agency"),
             giver=f"{actor} ({locked.receiving_agency.name})",
@@ -310,6 +311,8 @@ def dossier_transfer(*, actor: Any, dossier: Dossier, at: datetime | None = None
             due_at=locked.transfer_due_at,
             outcome=control_outcome(moment, locked.transfer_due_at),
         )
+        lookup_story_store(locked)
+        return row
 
 
 def dossier_request_withdrawal(

@@ -213,7 +213,8 @@ def _count_wrong_guess(code: str, ip: str) -> None:
     rate_limit_hit(_code_key(code), CODE_LIMIT, WINDOW_SECONDS)
 
 
-def _timeliness(dossier: DossierRow, finished_at: datetime | None, now: datetime) -> Timeliness:
+def timeliness(dossier: DossierRow, finished_at: datetime | None, now: datetime) -> Timeliness:
+    """Where the dossier stands against its appointment at ``now``."""
     if dossier.due_at is None or dossier.status == Status.STOPPED:
         return Timeliness.NONE
     if finished_at is not None:
@@ -265,23 +266,25 @@ def dossier_lookup_view(
         received_at=dossier.received_at,
         due_at=dossier.due_at,
         finished_at=finished_at,
-        timeliness=_timeliness(dossier, finished_at, now or timezone.now()),
+        timeliness=timeliness(dossier, finished_at, now or timezone.now()),
         steps=steps,
         history=history,
     )
 
 
-def dossier_lookup(*, code: str, factor: str, ip: str | None) -> LookupAnswer:
-    """Look a dossier up for anybody who holds its code and factor; the one entry point of the page and
-    the API, so that both count against the same limits."""
-    code = lookup_normalise_code(code)
-    factor = (factor or "").strip()
-    client = ip or "unknown"
-    read = lookup_read(code, (_ip_key(client), _code_key(code)), WINDOW_SECONDS)
-    retry_at = _rate_limited(code, client, read.counts)
+def client_keys(code: str, client: str) -> tuple[str, str]:
+    """The rate limiter's keys of a lookup: the client's address and the code."""
+    return _ip_key(client), _code_key(code)
+
+
+def lookup_refusal(
+    code: str, factor: str, client: str, dossier: DossierRow | None, counts: dict[str, int]
+) -> LookupAnswer | None:
+    """Why a lookup is refused (the limits reached, or no dossier with this code and factor, counted as
+    a wrong guess and logged), or None when it may answer; every lookup passes here."""
+    retry_at = _rate_limited(code, client, counts)
     if retry_at is not None:
         return LookupAnswer(LookupOutcome.RATE_LIMITED, retry_at=retry_at)
-    dossier = read.dossier
     if not _factor_matches(dossier, factor):
         _count_wrong_guess(code, client)
         logger.warning(
@@ -291,9 +294,24 @@ def dossier_lookup(*, code: str, factor: str, ip: str | None) -> LookupAnswer:
             is_known_code=dossier is not None,
         )
         return LookupAnswer(LookupOutcome.NOT_FOUND)
-    assert dossier is not None  # _factor_matches is False without a dossier
     logger.info("lookup_succeeded", code_prefix=code[:LOGGED_CODE_PREFIX])
-    return LookupAnswer(LookupOutcome.FOUND, dossier=dossier_lookup_view(dossier, read.control, read.history))
+    return None
+
+
+def dossier_lookup(*, code: str, factor: str, ip: str | None) -> LookupAnswer:
+    """Look a dossier up for anybody who holds its code and factor: the page's lookup. The API's
+    (``lookup_answers.dossier_lookup_json``) passes the same checks, so that both count against the same
+    limits."""
+    code = lookup_normalise_code(code)
+    factor = (factor or "").strip()
+    client = ip or "unknown"
+    read = lookup_read(code, client_keys(code, client), WINDOW_SECONDS)
+    refused = lookup_refusal(code, factor, client, read.dossier, read.counts)
+    if refused is not None:
+        return refused
+    assert read.dossier is not None  # lookup_refusal refuses without a dossier
+    found = dossier_lookup_view(read.dossier, read.control, read.history)
+    return LookupAnswer(LookupOutcome.FOUND, dossier=found)
 
 
 def rate_limit_message(retry_at: datetime | None) -> str:

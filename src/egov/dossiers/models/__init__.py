@@ -1,5 +1,6 @@
 from egov.dossiers.models.dossier import Dossier, DossierCodeCounter, DossierEvent, DossierPaper
 from egov.dossiers.models.intake import ControlRow, Slip, SupplementRequest
+from egov.dossiers.models.lookup import LookupStory
 from egov.dossiers.models.notification import Notification, NotificationEvent, NotificationTemplate
 from egov.dossiers.models.processing import (
     Consultation,
@@ -24,6 +25,7 @@ __all__ = [
     "DossierPaper",
     "DossierStep",
     "Extension",
+    "LookupStory",
     "Notification",
     "NotificationEvent",
     "NotificationTemplate",
