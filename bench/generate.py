@@ -1290,7 +1290,7 @@ def main(argv: list[str] | None = None) -> int:
             progress=say,
         )
         # The dossiers went in without the services: fill the reports' summary tables from them, and
-        # write the stories the public lookup keeps (the services write them with every change).
+        # write the stories the public lookup keeps (its periodic job would, a few minutes later).
         call_command("reports_rebuild", quiet=True, stdout=sys.stderr if say else io.StringIO())
         from egov.dossiers.lookup_answers import lookup_stories_fill
 

@@ -28,12 +28,10 @@ class DossiersConfig(AppConfig):
         register_job(
             Job(name="dossiers.step_warnings", run=steps_warn_and_escalate, every=timedelta(minutes=15))
         )
-        # The public lookup's stories: written with every change of status (the hook below) and every
-        # hand-over; the job writes those left missing (bulk loads, renamed agencies, a new catalogue).
-        from egov.dossiers.hooks import register_status_handler
-        from egov.dossiers.lookup_answers import lookup_stories_fill, lookup_story_store
+        # The public lookup's stories: the triggers forget a dossier's when it changes; this writes them
+        # again (docs/lookup-and-notifications.md, "The story kept").
+        from egov.dossiers.lookup_answers import lookup_stories_fill
 
-        register_status_handler("lookup", lambda change: lookup_story_store(change.dossier))
         register_job(
-            Job(name="dossiers.lookup_stories_fill", run=lookup_stories_fill, every=timedelta(minutes=10))
+            Job(name="dossiers.lookup_stories_fill", run=lookup_stories_fill, every=timedelta(minutes=5))
         )

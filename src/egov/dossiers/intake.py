@@ -18,7 +18,6 @@ from egov.accounts.models import Agency
 from egov.accounts.selectors import user_has_permission
 from egov.core.calendar.selectors import add_working_hours, get_calendar
 from egov.core.permissions import Permission
-from egov.dossiers.lookup_answers import lookup_story_store
 from egov.dossiers.models import (
     TRANSITIONS,
     ControlRow,
@@ -300,7 +299,7 @@ def dossier_transfer(*, actor: Any, dossier: Dossier, at: datetime | None = None
         Dossier.objects.filter(pk=locked.pk).update(transferred_at=moment)
         target = locked.processing_agency
         processing_start(dossier=locked, actor=actor, at=moment)
-        row = ControlRow.objects.create(
+        return ControlRow.objects.create(
             dossier=locked,
             step=_("Transfer to the processing agency"),
             giver=f"{actor} ({locked.receiving_agency.name})",
@@ -311,8 +310,6 @@ def dossier_transfer(*, actor: Any, dossier: Dossier, at: datetime | None = None
             due_at=locked.transfer_due_at,
             outcome=control_outcome(moment, locked.transfer_due_at),
         )
-        lookup_story_store(locked)
-        return row
 
 
 def dossier_request_withdrawal(

@@ -4,14 +4,16 @@ An answer has two parts (docs/lookup-and-notifications.md, "The story kept"):
 - the **head**, read with the dossier on every lookup: code, procedure, agencies, status, the moments on
   the receipt, and where the dossier stands against its appointment (which changes with the clock);
 - the **story**: when the agencies finished, the control slip's hand-overs (form 06) and the status
-  history, with their labels. It changes only when a row is added to the story, so it is written then
-  (``lookup_story_store``, in the transaction of the change) and kept; the lookup reads it with the
-  dossier in its one statement instead of reading and writing out the story each time.
+  history, with their labels. It changes only when a row is added to the story, so it is written out
+  and kept (``lookup_stories_fill``, the periodic job); the lookup reads it with the dossier in its one
+  statement instead of reading and writing out the story each time.
 
 Kept stories are right by construction: triggers (migration 0013) delete a dossier's story whenever a row
 of it is written or an agency named on it renamed, whoever writes; a story is used only when it was
 written with the labels of the language the lookup answers in (``answer_stamp``); otherwise, and when
-none is kept, the lookup computes the answer from the tables, the same JSON by the same functions.
+none is kept (a dossier changed since the job last ran), the lookup computes the answer from the tables,
+the same JSON by the same functions. The services do not write stories: that would add a quarter to a
+half millisecond to every submission and receipt (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -171,18 +173,11 @@ def _write(answers: Iterable[LookupStory | None]) -> int:
     return len(rows)
 
 
-def lookup_story_store(dossier: Dossier) -> None:
-    """Write the dossier's story as the lookup shows it, in the site's language. Call it in the
-    transaction that changed the story, after the change (its rows' triggers have just deleted the
-    story kept); the dossier's row lock keeps two writers of one story in order."""
-    with translation.override(settings.LANGUAGE_CODE):
-        _write([_kept(dossier.code, answer_stamp())])
-
-
 def lookup_stories_fill(limit: int | None = FILL_LIMIT) -> int:
-    """Write the stories missing or written with other labels (a bulk load, a renamed agency, a new
-    catalogue), at most ``limit`` (None: all), a batch per transaction with the dossiers' rows locked;
-    the number written. The periodic job ``dossiers.lookup_stories_fill`` runs it."""
+    """Write the stories missing (dossiers changed since the last run, bulk loads, renamed agencies) or
+    written with other labels (a new catalogue), at most ``limit`` (None: all), a batch per transaction
+    with the dossiers' rows locked, so that no change slips in between the read and the write; the number
+    written. The periodic job ``dossiers.lookup_stories_fill`` runs it."""
     written = 0
     after = 0  # the dossiers are walked once, in key order
     with translation.override(settings.LANGUAGE_CODE):

@@ -120,9 +120,10 @@ def _counters_part(width: int) -> str:
 
 @cache
 def _answer_statement() -> str:
-    """The dossier, the answer kept for it (if any) and the rate-limit counters, in one round trip."""
+    """The dossier, the story kept for it (if any) and the rate-limit counters, in one round trip; the
+    rows in no particular order (the first column says which part a row is)."""
     kept = (f"ka.{sql_column(LookupStory, field)}" for field in ("stamp", "finished_at", "story"))
-    return f"{_dossier_part(*kept)} UNION ALL {_counters_part(15)} ORDER BY 1"
+    return f"{_dossier_part(*kept)} UNION ALL {_counters_part(15)}"
 
 
 def aware(value: datetime | None) -> datetime | None:

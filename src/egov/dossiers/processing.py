@@ -20,7 +20,6 @@ from egov.accounts.selectors import user_has_permission
 from egov.core.audit.services import audit_record
 from egov.core.calendar.selectors import add_working_days, add_working_hours, get_calendar
 from egov.core.permissions import Permission, Role
-from egov.dossiers.lookup_answers import lookup_story_store
 from egov.dossiers.models import (
     Consultation,
     ControlRow,
@@ -264,7 +263,6 @@ def _hand_over(dossier: Dossier, done: DossierStep, nxt: DossierStep, actor: Any
         due_at=done.due_at,
         outcome=control_outcome(at, done.due_at),
     )
-    lookup_story_store(dossier)
     if nxt.agency_id != done.agency_id:
         Slip.objects.create(
             dossier=dossier,

@@ -1,7 +1,7 @@
 """The public lookup's story kept per dossier (models/lookup.py), and the triggers that forget it when
 what it shows changes: a row of the control slip or of the status history written, changed or deleted,
 or an agency named on the slip renamed. The triggers catch every writer (services, admin, bulk loads);
-the services and the periodic job write the story again."""
+the periodic job writes the story again."""
 
 import django.db.models.deletion
 from django.db import migrations, models

@@ -3,7 +3,7 @@
 
 The lookup is the busiest read of the system. Most of its time went into reading a dossier's story (the
 control slip's rows and the status history) and writing it out as JSON; the story changes only when a
-row is added to it, so it is written out then, once, and the lookup reads it with the dossier.
+row is added to it, so it is written out once and kept, and the lookup reads it with the dossier.
 """
 
 from __future__ import annotations
@@ -17,10 +17,9 @@ class LookupStory(models.Model):
 
     Kept right by construction: triggers on the control slip's rows, the status history and the agencies'
     names (migration 0013) delete a dossier's story whenever what it shows changes, whoever writes; the
-    services write it again in the same transaction (egov.dossiers.lookup_answers), the periodic job
-    ``dossiers.lookup_stories_fill`` writes those left missing (bulk loads, renamed agencies), and a
-    lookup that finds none, or one written with other labels (``stamp``), computes its answer from the
-    tables.
+    periodic job ``dossiers.lookup_stories_fill`` (egov.dossiers.lookup_answers) writes the missing ones
+    again, and a lookup that finds none, or one written with other labels (``stamp``), computes its
+    answer from the tables.
     """
 
     dossier = models.OneToOneField(

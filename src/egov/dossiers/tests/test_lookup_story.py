@@ -60,8 +60,9 @@ def _computed(code: str) -> dict:
     return json.loads(answer_json(answer.dossier))
 
 
-def test_every_change_of_the_story_writes_it_again_and_the_api_answers_from_it(handed_over):
-    # Given a dossier received and handed over: its story was written with each change
+def test_a_change_forgets_the_story_the_job_writes_it_and_the_api_answers_from_it(handed_over, officer):
+    # Given a dossier received and handed over, whose story the periodic job wrote
+    assert lookup_stories_fill() == 1
     kept = LookupStory.objects.get(dossier=handed_over)
     assert kept.stamp == answer_stamp()
     story = json.loads(f"{{{kept.story}}}")
@@ -72,10 +73,20 @@ def test_every_change_of_the_story_writes_it_again_and_the_api_answers_from_it(h
     assert body == _computed(handed_over.code)
     assert LookupOut.model_validate(body).model_dump(mode="json") == body
     assert (body["status"], body["timeliness"]) == ("processing", "within_deadline")
+    # When the dossier changes through the services, the story is forgotten and the answer shows the change
+    at = datetime(2026, 11, 26, 11, 0, tzinfo=VIETNAM)
+    dossier_transition(dossier=handed_over, to=Status.PROCESSED, actor=officer, at=at)
+    assert not LookupStory.objects.filter(dossier=handed_over).exists()
+    assert _api(handed_over.code)["history"][-1]["status"] == "processed"
+    # and the job writes it again, once
+    assert lookup_stories_fill() == 1
+    assert lookup_stories_fill() == 0
+    assert _api(handed_over.code) == _computed(handed_over.code)
 
 
 def test_where_the_dossier_stands_follows_the_clock_not_the_story(handed_over, frozen):
     # Given the story kept while the dossier is within its appointment (03/12 09:00)
+    lookup_stories_fill()
     assert _api(handed_over.code)["timeliness"] == "within_deadline"
     # When the appointment passes with nothing written
     frozen.move_to(datetime(2026, 12, 3, 9, 30, tzinfo=VIETNAM))
@@ -86,6 +97,7 @@ def test_where_the_dossier_stands_follows_the_clock_not_the_story(handed_over, f
 
 
 def test_a_row_written_around_the_services_forgets_the_story_and_the_answer_stays_right(handed_over):
+    lookup_stories_fill()
     # When a status row is written directly (a bulk load, a script), not through the services
     DossierEvent.objects.create(
         dossier=handed_over,
@@ -106,6 +118,7 @@ def test_a_row_written_around_the_services_forgets_the_story_and_the_answer_stay
 
 
 def test_renaming_an_agency_on_the_slip_shows_the_new_name(handed_over, province):
+    lookup_stories_fill()
     justice = province["justice"]
     justice.name = "Sở Tư pháp tỉnh Thử"
     justice.save(update_fields=["name"])
@@ -116,6 +129,7 @@ def test_renaming_an_agency_on_the_slip_shows_the_new_name(handed_over, province
 
 
 def test_a_lookup_in_another_language_never_shows_the_kept_vietnamese_labels(handed_over):
+    lookup_stories_fill()
     vietnamese = _api(handed_over.code)
     english = _api(handed_over.code, language="en")
     assert vietnamese["history"][0]["status_label"] != english["history"][0]["status_label"]
@@ -126,6 +140,7 @@ def test_a_lookup_in_another_language_never_shows_the_kept_vietnamese_labels(han
 
 def test_a_story_written_with_other_labels_is_not_used_and_is_written_again(handed_over):
     # Given a story kept from before a new catalogue of labels
+    lookup_stories_fill()
     LookupStory.objects.filter(dossier=handed_over).update(stamp="vi:older", story='"finished_at": null')
     # Then the lookup computes its answer, and the job writes the story again
     assert _api(handed_over.code) == _computed(handed_over.code)
@@ -135,7 +150,6 @@ def test_a_story_written_with_other_labels_is_not_used_and_is_written_again(hand
 
 def test_dossiers_loaded_without_stories_are_filled_in_batches(frozen, procedure, province, officer):
     dossiers = [new_dossier(procedure, province) for _ in range(3)]
-    LookupStory.objects.all().delete()
     assert lookup_stories_fill(limit=2) == 2
     assert lookup_stories_fill() == 1
     for dossier in dossiers:
@@ -143,6 +157,7 @@ def test_dossiers_loaded_without_stories_are_filled_in_batches(frozen, procedure
 
 
 def test_a_refused_change_leaves_the_story_as_it_was(handed_over, officer):
+    lookup_stories_fill()
     before = LookupStory.objects.get(dossier=handed_over).story
     with pytest.raises(TransitionRefused):
         dossier_transition(dossier=handed_over, to=Status.NEW, actor=officer)
