@@ -272,6 +272,11 @@ def dossier_lookup_view(
     )
 
 
+def lookup_input(code: str, factor: str, ip: str | None) -> tuple[str, str, str]:
+    """A lookup's code, factor and client address as every lookup compares and counts them."""
+    return lookup_normalise_code(code), (factor or "").strip(), ip or "unknown"
+
+
 def client_keys(code: str, client: str) -> tuple[str, str]:
     """The rate limiter's keys of a lookup: the client's address and the code."""
     return _ip_key(client), _code_key(code)
@@ -302,9 +307,7 @@ def dossier_lookup(*, code: str, factor: str, ip: str | None) -> LookupAnswer:
     """Look a dossier up for anybody who holds its code and factor: the page's lookup. The API's
     (``lookup_answers.dossier_lookup_json``) passes the same checks, so that both count against the same
     limits."""
-    code = lookup_normalise_code(code)
-    factor = (factor or "").strip()
-    client = ip or "unknown"
+    code, factor, client = lookup_input(code, factor, ip)
     read = lookup_read(code, client_keys(code, client), WINDOW_SECONDS)
     refused = lookup_refusal(code, factor, client, read.dossier, read.counts)
     if refused is not None:

@@ -23,6 +23,7 @@ import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from functools import cache
+from typing import Protocol
 
 from django.conf import settings
 from django.db import transaction
@@ -38,7 +39,7 @@ from egov.dossiers.lookup import (
     Timeliness,
     client_keys,
     dossier_lookup_view,
-    lookup_normalise_code,
+    lookup_input,
     lookup_refusal,
     timeliness,
 )
@@ -60,30 +61,41 @@ def _members(values: dict[str, object]) -> str:
     return json.dumps(values, ensure_ascii=False)[1:-1]
 
 
-def answer_head(
-    *,
-    code: str,
-    procedure: str,
-    receiving_agency: str,
-    processing_agency: str,
-    status: Status,
-    submitted_at: datetime,
-    received_at: datetime | None,
-    due_at: datetime | None,
-    standing: Timeliness,
-) -> str:
+class _Head(Protocol):
+    """What the head of an answer shows: a DossierRow (read) and a DossierLookup (computed) both have it."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def procedure(self) -> str: ...
+    @property
+    def receiving_agency(self) -> str: ...
+    @property
+    def processing_agency(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def submitted_at(self) -> datetime: ...
+    @property
+    def received_at(self) -> datetime | None: ...
+    @property
+    def due_at(self) -> datetime | None: ...
+
+
+def answer_head(dossier: _Head, standing: Timeliness) -> str:
+    status = Status(dossier.status)
     return _members(
         {
-            "code": code,
-            "procedure": procedure,
-            "receiving_agency": receiving_agency,
-            "processing_agency": processing_agency,
+            "code": dossier.code,
+            "procedure": dossier.procedure,
+            "receiving_agency": dossier.receiving_agency,
+            "processing_agency": dossier.processing_agency,
             "status": status.value,
             "status_label": translated_label(status, status.label),
             "national_status_code": NATIONAL_STATUS_CODE[status],
-            "submitted_at": _moment(submitted_at),
-            "received_at": _moment(received_at),
-            "due_at": _moment(due_at),
+            "submitted_at": _moment(dossier.submitted_at),
+            "received_at": _moment(dossier.received_at),
+            "due_at": _moment(dossier.due_at),
             "timeliness": standing.value,
             "timeliness_label": standing.label,
         }
@@ -121,17 +133,7 @@ def answer_story(answer: DossierLookup) -> str:
 
 def answer_json(answer: DossierLookup) -> str:
     """The whole answer as ``api_public.LookupOut`` describes it (a test holds the two together)."""
-    head = answer_head(
-        code=answer.code,
-        procedure=answer.procedure,
-        receiving_agency=answer.receiving_agency,
-        processing_agency=answer.processing_agency,
-        status=Status(answer.status),
-        submitted_at=answer.submitted_at,
-        received_at=answer.received_at,
-        due_at=answer.due_at,
-        standing=answer.timeliness,
-    )
+    head = answer_head(answer, answer.timeliness)
     return f"{{{head}, {answer_story(answer)}}}"
 
 
@@ -206,9 +208,7 @@ def dossier_lookup_json(*, code: str, factor: str, ip: str | None) -> tuple[Look
     """The public lookup of the API: the same checks as ``lookup.dossier_lookup`` on the same limits, and
     the answer as JSON text (empty unless found): with the story kept when there is one with the labels
     of the active language, else computed from the tables."""
-    code = lookup_normalise_code(code)
-    factor = (factor or "").strip()
-    client = ip or "unknown"
+    code, factor, client = lookup_input(code, factor, ip)
     read = answer_read(code, client_keys(code, client), WINDOW_SECONDS)
     refused = lookup_refusal(code, factor, client, read.dossier, read.counts)
     if refused is not None:
@@ -220,15 +220,5 @@ def dossier_lookup_json(*, code: str, factor: str, ip: str | None) -> tuple[Look
     if kept is None or kept.stamp != answer_stamp():
         story = lookup_read(code, None, WINDOW_SECONDS)
         return found, answer_json(dossier_lookup_view(story.dossier or dossier, story.control, story.history))
-    head = answer_head(
-        code=dossier.code,
-        procedure=dossier.procedure,
-        receiving_agency=dossier.receiving_agency,
-        processing_agency=dossier.processing_agency,
-        status=Status(dossier.status),
-        submitted_at=dossier.submitted_at,
-        received_at=dossier.received_at,
-        due_at=dossier.due_at,
-        standing=timeliness(dossier, kept.finished_at, timezone.now()),
-    )
+    head = answer_head(dossier, timeliness(dossier, kept.finished_at, timezone.now()))
     return found, f"{{{head}, {kept.story}}}"
